@@ -3,6 +3,8 @@
 // - runtime-specific APIs (node:, process, Deno, Buffer, require, window, document) only in ts/platform/
 // - every source file opens with a header comment saying what lives there
 // - generated kernels are current (scripts/gen-kernels.ts --check)
+// - every exported op function (ts/ops/*, ts/nn/functional.ts) starts with the webgpu routing guard
+//   `if (gpuArgs(name, arguments)) return viaGpu('name', name, arguments) ...` (ts/backend/webgpu/dispatch.ts)
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -37,6 +39,21 @@ for (const d of sourceDirs) {
       if (bad) problems.push(`${rel}: runtime-specific API ${bad[0]} outside ts/platform/`);
     }
     if (!/^\s*(\/\/|\/\*)/.test(text)) problems.push(`${rel}: missing header comment`);
+  }
+}
+
+// the routing guard: an op without it would hand webgpu tensors to CPU kernels
+const guarded = readdirSync(join(root, 'ts/ops'))
+  .filter((f) => f.endsWith('.ts') && !['args.ts', 'pointwise-table.ts'].includes(f))
+  .map((f) => join('ts/ops', f))
+  .concat(['ts/nn/functional.ts']);
+for (const rel of guarded) {
+  const text = readFileSync(join(root, rel), 'utf8');
+  const re = /^export function (\w+)(?:<[^(]*>)?\(([^)]*)\)[^{]*\{\n(.*)$/gm;
+  for (const m of text.matchAll(re)) {
+    const [, name, params, first] = m;
+    if (!params.trim()) continue;
+    if (!first.includes(`gpuArgs(${name}, arguments)`)) problems.push(`${rel}: export function ${name} does not start with the webgpu guard (if (gpuArgs(${name}, arguments)) return viaGpu('${name}', ${name}, arguments) as never;)`);
   }
 }
 

@@ -37,3 +37,4 @@ export * as onnx from './io/onnx/index.js';
 export * as train from './train/index.js';
 export * as jit from './jit/index.js';
 export * as quantization from './quantization/index.js';
+export * as webgpu from './webgpu.js';

@@ -2,6 +2,8 @@
 import { memoryStats, setMemoryBudget } from './tensor/storage.js';
 import { getThreads, setThreads, stopWorkers, threadInfo } from './backend/threads.js';
 import { relaxedSimd } from './backend/wasm.js';
+import { counters, deviceInfo, gpuUnavailableReason } from './backend/webgpu/device.js';
+import { gpuTensorCount } from './backend/webgpu/storage.js';
 
 /**
  * Live memory: `{ tensors, bytes, gpuBytes }` (plus wasm residency details).
@@ -12,7 +14,8 @@ import { relaxedSimd } from './backend/wasm.js';
  * ```
  */
 export function memory(): { tensors: number; bytes: number; gpuBytes: number; residentBytes: number; budget: number } {
-  return { ...memoryStats(), gpuBytes: 0 };
+  const m = memoryStats();
+  return { ...m, tensors: m.tensors + gpuTensorCount(), gpuBytes: counters.gpuBytes };
 }
 
 /**
@@ -57,9 +60,16 @@ export function getNumThreads(): number {
  * if (!cpu.threads) console.log(cpu.reason); // e.g. the page is not cross-origin isolated
  * ```
  */
-export function backends(): { cpu: { simd: boolean; relaxedSimd: boolean; threads: boolean; cores: number; numThreads: number; workers: number; reason: string } } {
+export function backends(): {
+  cpu: { simd: boolean; relaxedSimd: boolean; threads: boolean; cores: number; numThreads: number; workers: number; reason: string };
+  webgpu: { available: boolean; description: string; reason: string };
+} {
   const t = threadInfo();
-  return { cpu: { simd: true, relaxedSimd, threads: t.available, cores: t.cores, numThreads: t.numThreads, workers: t.workers, reason: t.reason } };
+  const g = deviceInfo();
+  return {
+    cpu: { simd: true, relaxedSimd, threads: t.available, cores: t.cores, numThreads: t.numThreads, workers: t.workers, reason: t.reason },
+    webgpu: { available: g !== null, description: g ? [g.vendor, g.architecture, g.device, g.description].filter(Boolean).join(' ') || g.source : '', reason: gpuUnavailableReason() },
+  };
 }
 
 /**

@@ -98,17 +98,22 @@ function preview(vals: ArrayLike<number | boolean>, n = 8): string {
 
 type AnyFn = (...args: unknown[]) => unknown;
 
-/** The decoding and comparison functions of the golden suite, bound to one torchlet module. */
-export function createGoldenHarness(torch: Torch) {
+/**
+ * The decoding and comparison functions of the golden suite, bound to one torchlet module.
+ * With `device` (e.g. 'webgpu', used by tests/webgpu/suite-ops.ts), decoded input tensors are
+ * created on that device and views are taken there.
+ */
+export function createGoldenHarness(torch: Torch, device?: string) {
   const { Tensor } = torch;
 
-  /** A contiguous torchlet tensor holding the encoded values. */
+  /** A contiguous torchlet tensor holding the encoded values (on `device` when given). */
   function makeTensor(enc: EncTensor): Tensor {
     const vals = enc.data.map(decodeNum);
     const dtype = enc.dtype as TorchModule.DType;
+    const opts = (device ? { dtype, device } : { dtype }) as { dtype: TorchModule.DType };
     const numel = enc.shape.reduce((a, b) => a * b, 1);
-    if (numel === 0) return torch.zeros(enc.shape, { dtype });
-    return torch.tensor(nest(vals, enc.shape) as number[], { dtype });
+    if (numel === 0) return torch.zeros(enc.shape, opts);
+    return torch.tensor(nest(vals, enc.shape) as number[], opts);
   }
 
   function applyView(x: Tensor, step: (string | number | number[])[]): Tensor {

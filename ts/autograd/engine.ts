@@ -32,7 +32,7 @@ function runBackward(outputs: Tensor[], gradOutputs: (Tensor | null)[], opts: Ru
     let g = gradOutputs[i];
     if (!g) {
       if (t.numel() !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
-      g = filled(t.shape, 1, t.dtype);
+      g = filled(t.shape, 1, t.dtype, t.device);
     } else if (!sameShape(g.shape, t.shape)) {
       throw new RangeError(`Mismatch in shape: grad_output[${i}] has a shape of [${g.shape.join(', ')}] and output[${i}] has a shape of [${t.shape.join(', ')}].`);
     }
@@ -107,7 +107,7 @@ function runBackward(outputs: Tensor[], gradOutputs: (Tensor | null)[], opts: Ru
         );
       }
       const full = gs.map((g, i) => {
-        let gg = g ?? filled(n.outMeta[i].shape, 0, n.outMeta[i].dtype);
+        let gg = g ?? filled(n.outMeta[i].shape, 0, n.outMeta[i].dtype, n.outMeta[i].device);
         if (n.hooks?.[i]) for (const h of n.hooks[i]) gg = h(gg) ?? gg;
         const r = n.retained?.[i];
         if (r) r.grad = r.grad ? add(r.grad, detach(gg)) : detach(gg);
@@ -122,7 +122,10 @@ function runBackward(outputs: Tensor[], gradOutputs: (Tensor | null)[], opts: Ru
         if (!sameShape(gi.shape, inp.shape)) {
           throw new Error(`Function ${n.name}Backward0 returned an invalid gradient at index ${i} - got [${gi.shape.join(', ')}] but expected shape compatible with [${inp.shape.join(', ')}]`);
         }
-        route(inp, gi.dtype === inp.dtype ? gi : gi.to(inp.dtype));
+        let g = gi.dtype === inp.dtype ? gi : gi.to(inp.dtype);
+        // a gradient built on the CPU for a webgpu input (known values: a synchronous upload)
+        if (g.device !== inp.device && inp.device === 'webgpu') g = g.to('webgpu');
+        route(inp, g);
       });
     }
   } finally {

@@ -16,7 +16,7 @@ export class Node {
   /** Non-leaf outputs whose .grad is retained (retainGrad). */
   retained: (Tensor | null)[] | null = null;
   /** Shapes/dtypes of the outputs, for zero gradients of unused outputs. */
-  readonly outMeta: { shape: number[]; dtype: Tensor['dtype'] }[];
+  readonly outMeta: { shape: number[]; dtype: Tensor['dtype']; device: Tensor['device'] }[];
   freed = false;
 
   constructor(
@@ -26,7 +26,7 @@ export class Node {
     public backwardFn: BackwardFn | null,
     outputs: Tensor[],
   ) {
-    this.outMeta = outputs.map((o) => ({ shape: o.shape.slice(), dtype: o.dtype }));
+    this.outMeta = outputs.map((o) => ({ shape: o.shape.slice(), dtype: o.dtype, device: o.device }));
   }
 
   /** Drops the saved tensors and the backward closure (after a backward without retainGraph). */

@@ -49,6 +49,7 @@ import { avgPool1d, avgPool2d } from '../ops/pool.js';
 import { sum } from '../ops/reduce.js';
 import { detach, expand, flatten, permute, reshape, select, transpose, unsqueeze } from '../ops/shape.js';
 import { interpolate } from '../ops/spatial.js';
+import { gpuArgs, viaGpu } from '../backend/webgpu/dispatch.js';
 
 /**
  * y = x W^T + b over the last dim (nn.Linear's forward); `bias` positionally or as `{ bias }`.
@@ -60,6 +61,7 @@ import { interpolate } from '../ops/spatial.js';
  * ```
  */
 export function linear(input: Tensor, weight: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(linear, arguments)) return viaGpu('linear', linear, arguments) as never;
   const { bias } = optArgs('linear', args, ['bias'], { bias: null as Tensor | null });
   return linearOp(input, weight, bias);
 }
@@ -74,6 +76,7 @@ export function linear(input: Tensor, weight: Tensor, ...args: unknown[]): Tenso
  * ```
  */
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(bilinear, arguments)) return viaGpu('bilinear', bilinear, arguments) as never;
   const { bias } = optArgs('bilinear', args, ['bias'], { bias: null as Tensor | null });
   if (weight.ndim !== 3) throw new RangeError(`bilinear(): weight must be a 3-D tensor, but got ${weight.ndim}-D`);
   const [out, in1, in2] = weight.shape;
@@ -100,18 +103,21 @@ type SizeArg = number | number[] | null;
  * ```
  */
 export function upsample(input: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(upsample, arguments)) return viaGpu('upsample', upsample, arguments) as never;
   const o = optArgs('upsample', args, ['size', 'scaleFactor', 'mode', 'alignCorners'], { size: null as SizeArg, scaleFactor: null as SizeArg, mode: 'nearest', alignCorners: null as boolean | null });
   return interpolate(input, { size: o.size, scaleFactor: o.scaleFactor, mode: o.mode as 'nearest', alignCorners: o.alignCorners });
 }
 
 /** Deprecated: nearest-neighbour upsampling, `interpolate(x, size, scaleFactor, 'nearest')`. @example `F.upsampleNearest(x, { scaleFactor: 2 })` */
 export function upsampleNearest(input: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(upsampleNearest, arguments)) return viaGpu('upsampleNearest', upsampleNearest, arguments) as never;
   const o = optArgs('upsampleNearest', args, ['size', 'scaleFactor'], { size: null as SizeArg, scaleFactor: null as SizeArg });
   return interpolate(input, { size: o.size, scaleFactor: o.scaleFactor, mode: 'nearest' });
 }
 
 /** Deprecated: bilinear upsampling with alignCorners = true, as PyTorch's F.upsample_bilinear. @example `F.upsampleBilinear(x, { scaleFactor: 2 })` */
 export function upsampleBilinear(input: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(upsampleBilinear, arguments)) return viaGpu('upsampleBilinear', upsampleBilinear, arguments) as never;
   const o = optArgs('upsampleBilinear', args, ['size', 'scaleFactor'], { size: null as SizeArg, scaleFactor: null as SizeArg });
   return interpolate(input, { size: o.size, scaleFactor: o.scaleFactor, mode: 'bilinear', alignCorners: true });
 }
@@ -126,6 +132,7 @@ export function upsampleBilinear(input: Tensor, ...args: unknown[]): Tensor {
  * ```
  */
 export function affineGrid(theta: Tensor, size: number[], ...args: unknown[]): Tensor {
+  if (gpuArgs(affineGrid, arguments)) return viaGpu('affineGrid', affineGrid, arguments) as never;
   const { alignCorners } = optArgs('affineGrid', args, ['alignCorners'], { alignCorners: false as boolean | null });
   if (!Array.isArray(size)) throw new TypeError(`affine_grid(): argument 'size' must be a list of ints, not ${typeof size}`);
   if (size.length !== 4) throw new RangeError(`affine_grid only supports 4D sizes, for 2D affine transforms (got size [${size.join(', ')}])`);
@@ -183,6 +190,7 @@ function sourceIndex(c: Tensor, size: number, padding: GridPadding, alignCorners
  * ```
  */
 export function gridSample(input: Tensor, grid: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(gridSample, arguments)) return viaGpu('gridSample', gridSample, arguments) as never;
   const o = optArgs('gridSample', args, ['mode', 'paddingMode', 'alignCorners'], { mode: 'bilinear' as string, paddingMode: 'zeros' as string, alignCorners: false as boolean | null });
   if (o.mode === 'bicubic') throw new RangeError("nn.functional.grid_sample(): mode 'bicubic' is not supported by torchlet (use 'bilinear' or 'nearest')");
   if (o.mode !== 'bilinear' && o.mode !== 'nearest') {
@@ -243,6 +251,7 @@ function pairOf(v: IntPair): [number, number] {
  * ```
  */
 export function lpPool2d(input: Tensor, normType: number, kernelSize: IntPair, ...args: unknown[]): Tensor {
+  if (gpuArgs(lpPool2d, arguments)) return viaGpu('lpPool2d', lpPool2d, arguments) as never;
   const o = optArgs('lpPool2d', args, ['stride', 'ceilMode'], { stride: null as IntPair | null, ceilMode: false });
   const [kh, kw] = pairOf(kernelSize);
   const out = avgPool2d(pow(input, normType), kernelSize, { stride: o.stride, padding: 0, ceilMode: o.ceilMode });
@@ -251,6 +260,7 @@ export function lpPool2d(input: Tensor, normType: number, kernelSize: IntPair, .
 
 /** Power-average pooling over 1-D windows. @example `F.lpPool1d(x, 2, 3)` */
 export function lpPool1d(input: Tensor, normType: number, kernelSize: number, ...args: unknown[]): Tensor {
+  if (gpuArgs(lpPool1d, arguments)) return viaGpu('lpPool1d', lpPool1d, arguments) as never;
   const o = optArgs('lpPool1d', args, ['stride', 'ceilMode'], { stride: null as number | null, ceilMode: false });
   const out = avgPool1d(pow(input, normType), kernelSize, { stride: o.stride, padding: 0, ceilMode: o.ceilMode });
   return pow(mul(mul(sign(out), reluOp(abs(out))), kernelSize), 1 / normType);
@@ -265,6 +275,7 @@ export function lpPool1d(input: Tensor, normType: number, kernelSize: number, ..
  * ```
  */
 export function channelShuffle(input: Tensor, groups: number): Tensor {
+  if (gpuArgs(channelShuffle, arguments)) return viaGpu('channelShuffle', channelShuffle, arguments) as never;
   if (input.ndim < 3) throw new RangeError(`channel_shuffle expects input to have at least 3 dimensions, but got input with sizes [${input.shape.join(', ')}]`);
   if (!Number.isInteger(groups) || groups <= 0) throw new RangeError(`Number of groups to divide channels in must be positive. Value of groups:${groups}`);
   const c = input.shape[1];
@@ -313,6 +324,7 @@ function maxUnpool(fn: string, input: Tensor, indices: Tensor, nsp: number, outS
  * ```
  */
 export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: IntPair, ...args: unknown[]): Tensor {
+  if (gpuArgs(maxUnpool2d, arguments)) return viaGpu('maxUnpool2d', maxUnpool2d, arguments) as never;
   const o = optArgs('maxUnpool2d', args, ['stride', 'padding', 'outputSize'], { stride: null as IntPair | null, padding: 0 as IntPair, outputSize: null as number[] | null });
   if (input.ndim !== 3 && input.ndim !== 4) throw new RangeError(`max_unpool2d: Expected 3d or 4d input, but got [${input.shape.join(', ')}]`);
   return maxUnpool('max_unpool2d', input, indices, 2, unpoolOut('max_unpool2d', input, 2, kernelSize, o));
@@ -320,6 +332,7 @@ export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: IntPair,
 
 /** Partial inverse of maxPool1d. @example `F.maxUnpool1d(y, idx, 2)` */
 export function maxUnpool1d(input: Tensor, indices: Tensor, kernelSize: number, ...args: unknown[]): Tensor {
+  if (gpuArgs(maxUnpool1d, arguments)) return viaGpu('maxUnpool1d', maxUnpool1d, arguments) as never;
   const o = optArgs('maxUnpool1d', args, ['stride', 'padding', 'outputSize'], { stride: null as IntPair | null, padding: 0 as IntPair, outputSize: null as number[] | null });
   if (input.ndim !== 2 && input.ndim !== 3) throw new RangeError(`max_unpool1d: Expected 2d or 3d input, but got [${input.shape.join(', ')}]`);
   return maxUnpool('max_unpool1d', input, indices, 1, unpoolOut('max_unpool1d', input, 1, kernelSize, o));
@@ -336,6 +349,7 @@ export function maxUnpool1d(input: Tensor, indices: Tensor, kernelSize: number, 
  * ```
  */
 export function embeddingBag(input: Tensor, weight: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(embeddingBag, arguments)) return viaGpu('embeddingBag', embeddingBag, arguments) as never;
   const o = optArgs('embeddingBag', args,
     ['offsets', 'maxNorm', 'normType', 'scaleGradByFreq', 'mode', 'sparse', 'perSampleWeights', 'includeLastOffset', 'paddingIdx'],
     {

@@ -9,6 +9,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating, isDType, type DType } from '../tensor/dtype.js';
 import { keep } from '../tensor/scope.js';
+import { GpuStorage } from '../backend/webgpu/storage.js';
 import { copyInto } from '../ops/launch.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { Parameter } from './parameter.js';
@@ -425,6 +426,14 @@ export class Module {
         r.dispose();
       }
     };
+    if (device === 'cpu') {
+      // webgpu values are read asynchronously: check before moving anything
+      const all = [...this.parameters(), ...this.buffers()];
+      for (const p of this.parameters()) if (p.grad) all.push(p.grad);
+      if (all.some((t) => t._storage instanceof GpuStorage && !t._storage.known)) {
+        throw new Error("Module.to('cpu') needs the values of its webgpu tensors, which WebGPU reads asynchronously: read them first (for (const t of [...m.parameters(), ...m.buffers()]) await t.data(); clear or read the gradients too, e.g. m.zeroGrad()), then call m.to('cpu')");
+      }
+    }
     noGrad(() => {
       for (const p of this.parameters()) {
         convert(p);

@@ -7,6 +7,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { copyInto } from '../ops/launch.js';
 import { scalarTensor } from '../ops/creation.js';
 import { optArgs } from '../ops/args.js';
+import { stack } from '../ops/movement.js';
 
 function toList(params: Tensor | Iterable<Tensor>): Tensor[] {
   return params instanceof Tensor ? [params] : [...params];
@@ -28,6 +29,7 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: nu
   const grads = toList(parameters).map((p) => p.grad).filter((g): g is Tensor => g !== null);
   if (grads.length === 0) return scalarTensor(0, 'float32');
   const p = Number(o.normType);
+  if (grads.some((g) => g.device === 'webgpu')) return clipGpu(grads, maxNorm, p, o.errorIfNonfinite);
   return noGrad(() => {
     let total: number;
     if (p === Infinity) {
@@ -57,6 +59,36 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: nu
 }
 
 /**
+ * clipGradNorm_ for webgpu gradients, without reading values back (WebGPU reads are asynchronous):
+ * the norm and the clip coefficient stay 0-d tensors on the GPU, as in PyTorch's CUDA path.
+ */
+function clipGpu(grads: Tensor[], maxNorm: number, p: number, errorIfNonfinite: boolean): Tensor {
+  if (errorIfNonfinite) {
+    throw new Error('clipGradNorm_(): errorIfNonfinite needs the total norm synchronously, which WebGPU can only read asynchronously; check the returned norm with (await norm.data())[0] instead');
+  }
+  return noGrad(() => {
+    const dev = grads.find((g) => g.device === 'webgpu')!.device;
+    const parts = grads.map((g) => {
+      const f = g.device === dev ? g : g.to(dev);
+      const r = p === Infinity ? f.abs().amax() : p === 2 ? f.mul(f).sum() : f.abs().pow(p).sum();
+      if (f !== g) f.dispose();
+      if (r.dtype === 'float32') return r;
+      const r32 = r.to('float32');
+      r.dispose();
+      return r32;
+    });
+    const stacked = stack(parts);
+    for (const t of parts) t.dispose();
+    const total = p === Infinity ? stacked.amax() : p === 2 ? stacked.sum().sqrt() : stacked.sum().pow(1 / p);
+    stacked.dispose();
+    const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp(null, 1);
+    for (const g of grads) g.mul_(g.device === dev ? coef : coef.to(g.device));
+    coef.dispose();
+    return total;
+  });
+}
+
+/**
  * Clamps every gradient to [-clipValue, clipValue] in place.
  *
  * @example
@@ -82,7 +114,7 @@ export function parametersToVector(parameters: Tensor | Iterable<Tensor>): Tenso
   const ps = toList(parameters);
   const n = ps.reduce((a, p) => a + p.numel(), 0);
   const dtype = ps.length ? ps[0].dtype : 'float32';
-  const out = Tensor._empty([n], dtype);
+  const out = Tensor._empty([n], dtype, ps.length ? ps[0].device : 'cpu');
   let off = 0;
   for (const p of ps) {
     if (p.dtype !== dtype) throw new TypeError(`parametersToVector(): all parameters must have one dtype, but got ${dtype} and ${p.dtype}`);

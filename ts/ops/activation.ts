@@ -17,6 +17,7 @@ import { abs, add, assignInPlace, div, eq, gt, logicalAnd, lt, mul, sigmoid, sub
 import { amax, cumsum } from './reduce.js';
 import { softmax } from './softmax.js';
 import { clone, detach, narrow, reshape } from './shape.js';
+import { gpuArgs, viaGpu } from '../backend/webgpu/dispatch.js';
 
 function checkTensor(fn: string, x: unknown, name = 'input'): asserts x is Tensor {
   if (!(x instanceof Tensor)) {
@@ -56,6 +57,7 @@ function withInPlace(x: Tensor, inplace: boolean, name: string, f: (t: Tensor) =
  * ```
  */
 export function relu(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(relu, arguments)) return viaGpu('relu', relu, arguments) as never;
   checkTensor('relu', x);
   const { inplace } = optArgs('relu', args, ['inplace'], { inplace: false });
   return withInPlace(x, inplace, 'relu', (t) => unaryOp('relu', t));
@@ -63,6 +65,7 @@ export function relu(x: Tensor, ...args: unknown[]): Tensor {
 
 /** min(max(0, x), 6). @example `F.relu6(x)` */
 export function relu6(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(relu6, arguments)) return viaGpu('relu6', relu6, arguments) as never;
   checkTensor('relu6', x);
   const { inplace } = optArgs('relu6', args, ['inplace'], { inplace: false });
   return withInPlace(x, inplace, 'relu6', (t) => unaryOp('relu6', t));
@@ -70,6 +73,7 @@ export function relu6(x: Tensor, ...args: unknown[]): Tensor {
 
 /** x for x > 0, negativeSlope * x otherwise. @example `F.leakyRelu(x, 0.2)` */
 export function leakyRelu(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(leakyRelu, arguments)) return viaGpu('leakyRelu', leakyRelu, arguments) as never;
   checkTensor('leaky_relu', x);
   const o = optArgs('leakyRelu', args, ['negativeSlope', 'inplace'], { negativeSlope: 0.01, inplace: false });
   return withInPlace(x, o.inplace, 'leakyRelu', (t) => unaryOp('leakyRelu', t, o.negativeSlope));
@@ -77,6 +81,7 @@ export function leakyRelu(x: Tensor, ...args: unknown[]): Tensor {
 
 /** x for x > 0, alpha * (exp(x) - 1) otherwise. @example `F.elu(x, 1.0)` */
 export function elu(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(elu, arguments)) return viaGpu('elu', elu, arguments) as never;
   checkTensor('elu', x);
   const o = optArgs('elu', args, ['alpha', 'inplace'], { alpha: 1, inplace: false });
   return withInPlace(x, o.inplace, 'elu', (t) => unaryOp('elu', t, o.alpha));
@@ -84,6 +89,7 @@ export function elu(x: Tensor, ...args: unknown[]): Tensor {
 
 /** Scaled ELU with the self-normalising constants. @example `F.selu(x)` */
 export function selu(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(selu, arguments)) return viaGpu('selu', selu, arguments) as never;
   checkTensor('selu', x);
   const { inplace } = optArgs('selu', args, ['inplace'], { inplace: false });
   return withInPlace(x, inplace, 'selu', (t) => unaryOp('selu', t));
@@ -91,6 +97,7 @@ export function selu(x: Tensor, ...args: unknown[]): Tensor {
 
 /** max(0, x) + min(0, alpha * (exp(x / alpha) - 1)). @example `F.celu(x, 1.0)` */
 export function celu(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(celu, arguments)) return viaGpu('celu', celu, arguments) as never;
   checkTensor('celu', x);
   const o = optArgs('celu', args, ['alpha', 'inplace'], { alpha: 1, inplace: false });
   if (o.alpha === 0) throw new RangeError('ZeroDivisionError: alpha cannot be 0 for CELU');
@@ -107,6 +114,7 @@ export function celu(x: Tensor, ...args: unknown[]): Tensor {
  * ```
  */
 export function gelu(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(gelu, arguments)) return viaGpu('gelu', gelu, arguments) as never;
   checkTensor('gelu', x);
   const { approximate } = optArgs('gelu', args, ['approximate'], { approximate: 'none' as string });
   if (approximate !== 'none' && approximate !== 'tanh') throw new TypeError(`approximate argument must be either none or tanh.`);
@@ -115,6 +123,7 @@ export function gelu(x: Tensor, ...args: unknown[]): Tensor {
 
 /** x * sigmoid(x) (swish). @example `F.silu(x)` */
 export function silu(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(silu, arguments)) return viaGpu('silu', silu, arguments) as never;
   checkTensor('silu', x);
   const { inplace } = optArgs('silu', args, ['inplace'], { inplace: false });
   return withInPlace(x, inplace, 'silu', (t) => unaryOp('silu', t));
@@ -122,6 +131,7 @@ export function silu(x: Tensor, ...args: unknown[]): Tensor {
 
 /** x * tanh(softplus(x)). @example `F.mish(x)` */
 export function mish(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(mish, arguments)) return viaGpu('mish', mish, arguments) as never;
   checkTensor('mish', x);
   const { inplace } = optArgs('mish', args, ['inplace'], { inplace: false });
   return withInPlace(x, inplace, 'mish', (t) => unaryOp('mish', t));
@@ -129,6 +139,7 @@ export function mish(x: Tensor, ...args: unknown[]): Tensor {
 
 /** log(1 + exp(beta * x)) / beta, linear where beta * x > threshold. @example `F.softplus(x, 2)` */
 export function softplus(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(softplus, arguments)) return viaGpu('softplus', softplus, arguments) as never;
   checkTensor('softplus', x);
   const o = optArgs('softplus', args, ['beta', 'threshold'], { beta: 1, threshold: 20 });
   return unaryOp('softplus', x, o.beta, o.threshold);
@@ -136,12 +147,14 @@ export function softplus(x: Tensor, ...args: unknown[]): Tensor {
 
 /** x / (1 + |x|). @example `F.softsign(x)` */
 export function softsign(x: Tensor): Tensor {
+  if (gpuArgs(softsign, arguments)) return viaGpu('softsign', softsign, arguments) as never;
   checkTensor('softsign', x);
   return unaryOp('softsign', x);
 }
 
 /** x * relu6(x + 3) / 6. @example `F.hardswish(x)` */
 export function hardswish(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(hardswish, arguments)) return viaGpu('hardswish', hardswish, arguments) as never;
   checkTensor('hardswish', x);
   const { inplace } = optArgs('hardswish', args, ['inplace'], { inplace: false });
   return withInPlace(x, inplace, 'hardswish', (t) => unaryOp('hardswish', t));
@@ -149,6 +162,7 @@ export function hardswish(x: Tensor, ...args: unknown[]): Tensor {
 
 /** relu6(x + 3) / 6. @example `F.hardsigmoid(x)` */
 export function hardsigmoid(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(hardsigmoid, arguments)) return viaGpu('hardsigmoid', hardsigmoid, arguments) as never;
   checkTensor('hardsigmoid', x);
   const { inplace } = optArgs('hardsigmoid', args, ['inplace'], { inplace: false });
   return withInPlace(x, inplace, 'hardsigmoid', (t) => unaryOp('hardsigmoid', t));
@@ -156,6 +170,7 @@ export function hardsigmoid(x: Tensor, ...args: unknown[]): Tensor {
 
 /** Clamps to [minVal, maxVal] (defaults -1, 1). @example `F.hardtanh(x, -2, 2)` */
 export function hardtanh(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(hardtanh, arguments)) return viaGpu('hardtanh', hardtanh, arguments) as never;
   checkTensor('hardtanh', x);
   const o = optArgs('hardtanh', args, ['minVal', 'maxVal', 'inplace'], { minVal: -1, maxVal: 1, inplace: false });
   if (o.minVal > o.maxVal) throw new RangeError('min_val cannot be greater than max_val');
@@ -164,18 +179,21 @@ export function hardtanh(x: Tensor, ...args: unknown[]): Tensor {
 
 /** log(sigmoid(x)), computed stably. @example `F.logsigmoid(x)` */
 export function logsigmoid(x: Tensor): Tensor {
+  if (gpuArgs(logsigmoid, arguments)) return viaGpu('logsigmoid', logsigmoid, arguments) as never;
   checkTensor('logsigmoid', x);
   return unaryOp('logsigmoid', x);
 }
 
 /** x - tanh(x). @example `F.tanhshrink(x)` */
 export function tanhshrink(x: Tensor): Tensor {
+  if (gpuArgs(tanhshrink, arguments)) return viaGpu('tanhshrink', tanhshrink, arguments) as never;
   checkTensor('tanhshrink', x);
   return sub(x, tanh(x));
 }
 
 /** x - lambd for x > lambd, x + lambd for x < -lambd, 0 otherwise. @example `F.softshrink(x, 0.5)` */
 export function softshrink(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(softshrink, arguments)) return viaGpu('softshrink', softshrink, arguments) as never;
   checkTensor('softshrink', x);
   const { lambd } = optArgs('softshrink', args, ['lambd'], { lambd: 0.5 });
   if (lambd < 0) throw new RangeError(`lambda must be greater or equal to 0, but found to be ${lambd}.`);
@@ -184,6 +202,7 @@ export function softshrink(x: Tensor, ...args: unknown[]): Tensor {
 
 /** x where |x| > lambd, 0 otherwise. @example `F.hardshrink(x, 0.5)` */
 export function hardshrink(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(hardshrink, arguments)) return viaGpu('hardshrink', hardshrink, arguments) as never;
   checkTensor('hardshrink', x);
   const { lambd } = optArgs('hardshrink', args, ['lambd'], { lambd: 0.5 });
   return where(gt(abs(x), lambd), x, 0);
@@ -191,6 +210,7 @@ export function hardshrink(x: Tensor, ...args: unknown[]): Tensor {
 
 /** x where x > threshold, value otherwise. @example `F.threshold(x, 0.1, 20)` */
 export function threshold(x: Tensor, thresholdValue: number, value: number, ...args: unknown[]): Tensor {
+  if (gpuArgs(threshold, arguments)) return viaGpu('threshold', threshold, arguments) as never;
   checkTensor('threshold', x);
   if (typeof thresholdValue !== 'number' || typeof value !== 'number') throw new TypeError('threshold(): threshold and value must be numbers');
   const { inplace } = optArgs('threshold', args, ['inplace'], { inplace: false });
@@ -206,6 +226,7 @@ export function threshold(x: Tensor, thresholdValue: number, value: number, ...a
  * ```
  */
 export function glu(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(glu, arguments)) return viaGpu('glu', glu, arguments) as never;
   checkTensor('glu', x);
   const { dim } = optArgs('glu', args, ['dim'], { dim: -1 });
   if (x.ndim === 0) throw new RangeError('glu does not support scalars because halving size must be even');
@@ -224,6 +245,7 @@ export function glu(x: Tensor, ...args: unknown[]): Tensor {
  * ```
  */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
+  if (gpuArgs(prelu, arguments)) return viaGpu('prelu', prelu, arguments) as never;
   checkTensor('prelu', x);
   checkTensor('prelu', weight, 'weight');
   const wn = weight.numel();
@@ -252,6 +274,7 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
  * ```
  */
 export function rrelu(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(rrelu, arguments)) return viaGpu('rrelu', rrelu, arguments) as never;
   checkTensor('rrelu', x);
   const o = optArgs('rrelu', args, ['lower', 'upper', 'training', 'inplace'], { lower: 1 / 8, upper: 1 / 3, training: false, inplace: false });
   if (o.lower > o.upper) throw new RangeError(`Lower bound should be less than or equal to the upper bound`);
@@ -293,6 +316,7 @@ export const rrelu_ = (x: Tensor, lower = 1 / 8, upper = 1 / 3, training = false
  * ```
  */
 export function gumbelSoftmax(logits: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(gumbelSoftmax, arguments)) return viaGpu('gumbelSoftmax', gumbelSoftmax, arguments) as never;
   checkTensor('gumbel_softmax', logits);
   const o = optArgs('gumbelSoftmax', args, ['tau', 'hard', 'eps', 'dim'], { tau: 1, hard: false, eps: 1e-10, dim: -1 });
   const n = logits.numel();
@@ -329,7 +353,13 @@ function keepMask(shape: number[], p: number, dtype: Tensor['dtype'], scale: num
 
 function applyMask(x: Tensor, maskShape: number[], p: number, inplace: boolean, name: string): Tensor {
   const dt = isFloating(x.dtype) ? x.dtype : 'float32';
-  const mask = keepMask(maskShape, p, dt, p === 1 ? 0 : 1 / (1 - p));
+  let mask = keepMask(maskShape, p, dt, p === 1 ? 0 : 1 / (1 - p));
+  if (mask.device !== x.device) {
+    // the mask is drawn on the CPU (one generator for every device); it follows x to the GPU
+    const m = mask.to(x.device);
+    mask.dispose();
+    mask = m;
+  }
   const y = withInPlace(x, inplace, name, (t) => mul(t, mask));
   if (!(isGradEnabled() && x.requiresGrad)) mask.dispose();
   return y;
@@ -346,6 +376,7 @@ function applyMask(x: Tensor, maskShape: number[], p: number, inplace: boolean, 
  * ```
  */
 export function dropout(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(dropout, arguments)) return viaGpu('dropout', dropout, arguments) as never;
   checkTensor('dropout', x);
   const o = optArgs('dropout', args, ['p', 'training', 'inplace'], { p: 0.5, training: true, inplace: false });
   checkP(o.p);
@@ -368,16 +399,19 @@ function channelDropout(fn: string, x: Tensor, args: unknown[], batchedNdim: num
 
 /** Channel dropout for (N, C, L) or (C, L): whole channels are zeroed. @example `F.dropout1d(x, 0.2)` */
 export function dropout1d(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(dropout1d, arguments)) return viaGpu('dropout1d', dropout1d, arguments) as never;
   return channelDropout('dropout1d', x, args, 3);
 }
 
 /** Channel dropout for (N, C, H, W) or (C, H, W). @example `F.dropout2d(x, 0.2)` */
 export function dropout2d(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(dropout2d, arguments)) return viaGpu('dropout2d', dropout2d, arguments) as never;
   return channelDropout('dropout2d', x, args, 4);
 }
 
 /** Channel dropout for (N, C, D, H, W) or (C, D, H, W). @example `F.dropout3d(x, 0.2)` */
 export function dropout3d(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(dropout3d, arguments)) return viaGpu('dropout3d', dropout3d, arguments) as never;
   return channelDropout('dropout3d', x, args, 5);
 }
 
@@ -393,6 +427,7 @@ const SELU_ALPHA_PRIME = 1.7580993408473766;
  * ```
  */
 export function alphaDropout(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(alphaDropout, arguments)) return viaGpu('alphaDropout', alphaDropout, arguments) as never;
   checkTensor('alphaDropout', x);
   const o = optArgs('alphaDropout', args, ['p', 'training', 'inplace'], { p: 0.5, training: false, inplace: false });
   return alphaDropoutImpl(x, o, x.shape);
@@ -408,6 +443,7 @@ export function alphaDropout(x: Tensor, ...args: unknown[]): Tensor {
  * ```
  */
 export function featureAlphaDropout(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(featureAlphaDropout, arguments)) return viaGpu('featureAlphaDropout', featureAlphaDropout, arguments) as never;
   checkTensor('featureAlphaDropout', x);
   const o = optArgs('featureAlphaDropout', args, ['p', 'training', 'inplace'], { p: 0.5, training: false, inplace: false });
   if (x.ndim < 2) throw new RangeError(`Feature dropout requires at least 2 dimensions in the input`);

@@ -6,8 +6,8 @@
  * from matmul, softmax and dropout, whose gradients autograd composes.
  */
 import { fromValues, zeros } from './creation.js';
-import { add, div, logicalOr, mul, where } from './pointwise.js';
-import { sum } from './reduce.js';
+import { add, div, logicalOr, mul, sub, where } from './pointwise.js';
+import { sum, sumToShape } from './reduce.js';
 import { reshape, transpose, unsqueeze, expand, narrow, contiguous } from './shape.js';
 import { softmax } from './softmax.js';
 import { matmul, linear } from './linalg.js';
@@ -15,6 +15,10 @@ import { cat } from './movement.js';
 import { dropout } from './activation.js';
 import { optArgs } from './args.js';
 import { Tensor } from '../tensor/tensor.js';
+import { gpuArgs, viaGpu } from '../backend/webgpu/dispatch.js';
+import { gpuAttention, gpuAttentionBackward } from '../backend/webgpu/attention.js';
+import { record } from '../autograd/node.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
 
 function checkTensor(fn: string, x: unknown, name: string): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${fn}(): argument '${name}' must be Tensor, not ${x === null ? 'NoneType' : typeof x}`);
@@ -39,6 +43,7 @@ function causalMask(l: number, s: number): Tensor {
  * ```
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(scaledDotProductAttention, arguments)) return viaGpu('scaledDotProductAttention', scaledDotProductAttention, arguments) as never;
   checkTensor('scaled_dot_product_attention', query, 'query');
   checkTensor('scaled_dot_product_attention', key, 'key');
   checkTensor('scaled_dot_product_attention', value, 'value');
@@ -59,8 +64,18 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   const l = query.shape[query.ndim - 2];
   const s = key.shape[key.ndim - 2];
   const scale = o.scale ?? 1 / Math.sqrt(e);
+  if (query.device === 'webgpu' && o.dropoutP === 0 && !(o.attnMask?.requiresGrad && isGradEnabled())) {
+    // fused kernels (forward, and the fused backward recorded when gradients are needed)
+    const needGrad = isGradEnabled() && (query.requiresGrad || key.requiresGrad || value.requiresGrad);
+    const st: { lse?: Tensor } = {};
+    const r = gpuAttention(query, key, value, o.attnMask, o.isCausal, scale, needGrad ? st : undefined);
+    if (r) {
+      if (needGrad) recordFusedAttention(query, key, value, o.attnMask, o.isCausal, scale, r, st.lse as Tensor);
+      return r;
+    }
+  }
   let scores = mul(matmul(query, transpose(key, -2, -1)), scale);
-  const mask = o.isCausal ? causalMask(l, s) : o.attnMask;
+  const mask = o.isCausal ? (query.device === 'webgpu' ? causalMask(l, s).to('webgpu') : causalMask(l, s)) : o.attnMask;
   if (mask !== null) {
     if (mask.dtype === 'bool') scores = where(mask, scores, -Infinity);
     else scores = add(scores, mask);
@@ -68,6 +83,41 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   let w = softmax(scores, -1);
   if (o.dropoutP > 0) w = dropout(w, o.dropoutP, true);
   return matmul(w, value);
+}
+
+/**
+ * The gradients of attention as tensor ops (differentiable, any device): with P = softmax(S),
+ * dV = P^T g, dS = P * (g V^T - rowsum(g V^T * P)), dQ = scale dS K, dK = scale dS^T Q, each in
+ * the broadcast batch shape (the caller sums them to the inputs' shapes).
+ */
+function attentionGrads(q: Tensor, k: Tensor, v: Tensor, m: Tensor | null, causal: boolean, scale: number, g: Tensor): [Tensor, Tensor, Tensor] {
+  const l = q.shape[q.ndim - 2];
+  const s = k.shape[k.ndim - 2];
+  let sc = mul(matmul(q, transpose(k, -2, -1)), scale);
+  const mask = causal ? (q.device === 'webgpu' ? causalMask(l, s).to('webgpu') : causalMask(l, s)) : m;
+  if (mask !== null) sc = mask.dtype === 'bool' ? where(mask, sc, -Infinity) : add(sc, mask);
+  const p = softmax(sc, -1);
+  const dv = matmul(transpose(p, -2, -1), g);
+  const dp = matmul(g, transpose(v, -2, -1));
+  const ds = mul(p, sub(dp, sum(mul(dp, p), -1, true)));
+  return [mul(matmul(ds, k), scale), mul(matmul(transpose(ds, -2, -1), q), scale), dv];
+}
+
+/**
+ * Records the gradient of a fused GPU attention forward (y, with the rows' log-sum-exp in `lse`):
+ * the fused backward kernels when they can run (first-order gradients), else the tensor-op
+ * formulas (double backward, unsupported cases).
+ */
+function recordFusedAttention(q: Tensor, k: Tensor, v: Tensor, m: Tensor | null, causal: boolean, scale: number, y: Tensor, lse: Tensor): void {
+  record('ScaledDotProductAttentionBackward', [q, k, v], y, [q, k, v, y], ([g], [qs, ks, vs, ys], needs) => {
+    const fused = isGradEnabled() ? null : gpuAttentionBackward(qs, ks, vs, m, causal, scale, ys, lse, g);
+    const [dq, dk, dv] = fused ?? attentionGrads(qs, ks, vs, m, causal, scale, g);
+    return [
+      needs[0] ? sumToShape(dq, qs.shape) : null,
+      needs[1] ? sumToShape(dk, ks.shape) : null,
+      needs[2] ? sumToShape(dv, vs.shape) : null,
+    ];
+  });
 }
 
 /** Options of multiHeadAttentionForward after the required arguments (PyTorch's names, camelCase). */
@@ -111,6 +161,7 @@ export function multiHeadAttentionForward(
   inProjWeight: Tensor | null, inProjBias: Tensor | null, biasK: Tensor | null, biasV: Tensor | null,
   addZeroAttn: boolean, dropoutP: number, outProjWeight: Tensor, outProjBias: Tensor | null, ...args: unknown[]
 ): [Tensor, Tensor | null] {
+  if (gpuArgs(multiHeadAttentionForward, arguments)) return viaGpu('multiHeadAttentionForward', multiHeadAttentionForward, arguments) as never;
   const o = optArgs('multiHeadAttentionForward', args,
     ['training', 'keyPaddingMask', 'needWeights', 'attnMask', 'useSeparateProjWeight', 'qProjWeight', 'kProjWeight', 'vProjWeight', 'staticK', 'staticV', 'averageAttnWeights'],
     {

@@ -15,6 +15,8 @@ import { optArgs } from './args.js';
 import { add } from './pointwise.js';
 import { sum } from './reduce.js';
 import { reshape, squeeze, toDType, unsqueeze } from './shape.js';
+import { gpuArgs, viaGpu } from '../backend/webgpu/dispatch.js';
+import { gpuConv2d, gpuConvInputGrad, gpuConvWeightGrad } from '../backend/webgpu/conv.js';
 
 declare module '../backend/wasm.js' {
   interface KernelExports {
@@ -40,6 +42,7 @@ export interface ConvGeo {
 
 /** @internal x as a contiguous float32 tensor (x itself when it already is one). */
 export function f32c(x: Tensor): Tensor {
+  if (gpuArgs(f32c, arguments)) return viaGpu('f32c', f32c, arguments) as never;
   return x.dtype === 'float32' && x.isContiguous() ? x : x._copyTo('float32');
 }
 
@@ -61,6 +64,7 @@ let colCap = 1 << 22;
 
 /** @internal Sets the im2col buffer cap in floats (tests use a tiny cap to exercise the bands); returns the old one. */
 export function _setIm2colCap(floats: number): number {
+  if (gpuArgs(_setIm2colCap, arguments)) return viaGpu('_setIm2colCap', _setIm2colCap, arguments) as never;
   const old = colCap;
   colCap = floats;
   return old;
@@ -78,6 +82,10 @@ function im2colBand(g: ConvGeo, x: number, C: number, r0: number, nr: number, co
 
 /** y [N, O, OH, OW] = conv(x, w) + bias (no autograd). */
 function convForwardRaw(x0: Tensor, w0: Tensor, b0: Tensor | null, g: ConvGeo): Tensor {
+  if (x0.device === 'webgpu' || w0.device === 'webgpu' || b0?.device === 'webgpu') {
+    const r = gpuConv2d(x0, w0, b0, g);
+    if (r) return r;
+  }
   const y = Tensor._empty([g.N, g.O, g.OH, g.OW], 'float32');
   if (y.numel() === 0) return y;
   const x = f32c(x0);
@@ -127,6 +135,10 @@ function convForwardRaw(x0: Tensor, w0: Tensor, b0: Tensor | null, g: ConvGeo): 
 
 /** dx [N, C, H, W] = conv^T(gy, w): the gradient of conv w.r.t. its input (no autograd). */
 function convInputGradRaw(gy0: Tensor, w0: Tensor, g: ConvGeo): Tensor {
+  if (gy0.device === 'webgpu' || w0.device === 'webgpu') {
+    const r = gpuConvInputGrad(gy0, w0, g);
+    if (r) return r;
+  }
   const dx = Tensor._empty([g.N, g.C, g.H, g.W], 'float32');
   if (dx.numel() === 0) return dx;
   const Cg = g.C / g.groups;
@@ -177,6 +189,10 @@ function convInputGradRaw(gy0: Tensor, w0: Tensor, g: ConvGeo): Tensor {
 
 /** dw [O, C/groups, kh, kw] = sum over the batch of gy @ im2col(x)^T (no autograd). */
 function convWeightGradRaw(x0: Tensor, gy0: Tensor, g: ConvGeo): Tensor {
+  if (x0.device === 'webgpu' || gy0.device === 'webgpu') {
+    const r = gpuConvWeightGrad(x0, gy0, g);
+    if (r) return r;
+  }
   const Cg = g.C / g.groups;
   const Og = g.O / g.groups;
   const K = Cg * g.kh * g.kw;
@@ -230,6 +246,7 @@ function convWeightGradRaw(x0: Tensor, gy0: Tensor, g: ConvGeo): Tensor {
 
 /** @internal Differentiable conv2d on a resolved geometry (x [N,C,H,W], w [O,C/g,kh,kw]). */
 export function convForward(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeo): Tensor {
+  if (gpuArgs(convForward, arguments)) return viaGpu('convForward', convForward, arguments) as never;
   const y = convForwardRaw(x, w, b, g);
   record('ConvolutionBackward', [x, w, b], y, [x, w], ([gy], [xs, ws], needs) => [
     needs[0] ? convInputGrad(gy, ws, g) : null,
@@ -241,6 +258,7 @@ export function convForward(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeo):
 
 /** @internal Differentiable conv^T(gy, w) (the input gradient of conv; transposed conv's forward). */
 export function convInputGrad(gy: Tensor, w: Tensor, g: ConvGeo): Tensor {
+  if (gpuArgs(convInputGrad, arguments)) return viaGpu('convInputGrad', convInputGrad, arguments) as never;
   const dx = convInputGradRaw(gy, w, g);
   record('ConvolutionBackwardInput', [gy, w], dx, [gy, w], ([G], [gys, ws], needs) => [
     needs[0] ? convForward(G, ws, null, g) : null,
@@ -251,6 +269,7 @@ export function convInputGrad(gy: Tensor, w: Tensor, g: ConvGeo): Tensor {
 
 /** @internal Differentiable weight gradient of conv: dw = sum_n gy_n @ im2col(x_n)^T. */
 export function convWeightGrad(x: Tensor, gy: Tensor, g: ConvGeo): Tensor {
+  if (gpuArgs(convWeightGrad, arguments)) return viaGpu('convWeightGrad', convWeightGrad, arguments) as never;
   const dw = convWeightGradRaw(x, gy, g);
   record('ConvolutionBackwardWeight', [x, gy], dw, [x, gy], ([G], [xs, gys], needs) => [
     needs[0] ? convInputGrad(gys, G, g) : null,
@@ -284,6 +303,7 @@ export interface ConvTransposeOptions {
 
 /** @internal Expands an int or tuple argument to `n` ints (PyTorch's _single/_pair). */
 export function expandInts(fn: string, name: string, v: unknown, n: number): number[] {
+  if (gpuArgs(expandInts, arguments)) return viaGpu('expandInts', expandInts, arguments) as never;
   const arr = typeof v === 'number' ? new Array<number>(n).fill(v) : Array.isArray(v) ? (v as unknown[]) : null;
   if (!arr || (arr.length !== n && arr.length !== 1) || arr.some((e) => typeof e !== 'number' || !Number.isInteger(e))) {
     throw new TypeError(`${fn}(): argument '${name}' must be an int or a tuple of ${n} ints, but got ${JSON.stringify(v)}`);
@@ -482,6 +502,7 @@ function convTransposeNd(fn: string, nsp: 1 | 2, input: Tensor, weight: Tensor, 
  * ```
  */
 export function conv2d(input: Tensor, weight: Tensor, ...rest: (Tensor | null | IntOrTuple | Padding | ConvOptions | undefined)[]): Tensor {
+  if (gpuArgs(conv2d, arguments)) return viaGpu('conv2d', conv2d, arguments) as never;
   return convNd('conv2d', 2, input, weight, rest);
 }
 
@@ -494,6 +515,7 @@ export function conv2d(input: Tensor, weight: Tensor, ...rest: (Tensor | null | 
  * ```
  */
 export function conv1d(input: Tensor, weight: Tensor, ...rest: (Tensor | null | IntOrTuple | Padding | ConvOptions | undefined)[]): Tensor {
+  if (gpuArgs(conv1d, arguments)) return viaGpu('conv1d', conv1d, arguments) as never;
   return convNd('conv1d', 1, input, weight, rest);
 }
 
@@ -507,6 +529,7 @@ export function conv1d(input: Tensor, weight: Tensor, ...rest: (Tensor | null | 
  * ```
  */
 export function convTranspose2d(input: Tensor, weight: Tensor, ...rest: (Tensor | null | IntOrTuple | ConvTransposeOptions | undefined)[]): Tensor {
+  if (gpuArgs(convTranspose2d, arguments)) return viaGpu('convTranspose2d', convTranspose2d, arguments) as never;
   return convTransposeNd('conv_transpose2d', 2, input, weight, rest);
 }
 
@@ -519,5 +542,6 @@ export function convTranspose2d(input: Tensor, weight: Tensor, ...rest: (Tensor 
  * ```
  */
 export function convTranspose1d(input: Tensor, weight: Tensor, ...rest: (Tensor | null | IntOrTuple | ConvTransposeOptions | undefined)[]): Tensor {
+  if (gpuArgs(convTranspose1d, arguments)) return viaGpu('convTranspose1d', convTranspose1d, arguments) as never;
   return convTransposeNd('conv_transpose1d', 1, input, weight, rest);
 }

@@ -7,6 +7,7 @@ import { DTYPE_CODE, checkDType, isFloating, type DType, type AnyTypedArray } fr
 import { Tensor, shapeNumel, type Device } from '../tensor/tensor.js';
 import { Generator, defaultGenerator } from '../tensor/random.js';
 import { isOptions, optArgs, parseShape, splitShapeOpts } from './args.js';
+import { gpuArgs, upload, viaGpu } from '../backend/webgpu/dispatch.js';
 
 /** Options accepted by creation functions. */
 export interface TensorOptions {
@@ -23,9 +24,13 @@ function checkDevice(fn: string, d: unknown): void {
 
 /** @internal Applies device/requiresGrad options to a fresh CPU tensor. */
 export function finish(t: Tensor, opts: TensorOptions, fn: string): Tensor {
+  if (gpuArgs(finish, arguments)) return viaGpu('finish', finish, arguments) as never;
   checkDevice(fn, opts.device);
   let r = t;
-  if (opts.device === 'webgpu') r = (t as unknown as { to(d: Device): Tensor }).to('webgpu');
+  if (opts.device === 'webgpu' && t.device !== 'webgpu') {
+    r = upload(t);
+    t.dispose();
+  }
   if (opts.requiresGrad) {
     if (!isFloating(r.dtype)) throw new TypeError(`${fn}(): only Tensors of floating point dtype can require gradients (got ${r.dtype})`);
     r.requiresGrad = true;
@@ -35,6 +40,7 @@ export function finish(t: Tensor, opts: TensorOptions, fn: string): Tensor {
 
 /** @internal A contiguous tensor holding `values` (converted to dtype). */
 export function fromValues(values: ArrayLike<number | bigint | boolean>, shape: number[], dtype: DType): Tensor {
+  if (gpuArgs(fromValues, arguments)) return viaGpu('fromValues', fromValues, arguments) as never;
   const n = shapeNumel(shape);
   if (values.length !== n) throw new RangeError(`expected ${n} values for shape [${shape.join(', ')}], but got ${values.length}`);
   if (dtype === 'float16') {
@@ -86,7 +92,14 @@ export function fromValues(values: ArrayLike<number | bigint | boolean>, shape: 
 }
 
 /** @internal A tensor of `shape` filled with one value. */
-export function filled(shape: number[], value: number | bigint | boolean, dtype: DType): Tensor {
+export function filled(shape: number[], value: number | bigint | boolean, dtype: DType, device: Device = 'cpu'): Tensor {
+  if (gpuArgs(filled, arguments)) return viaGpu('filled', filled, arguments) as never;
+  if (device === 'webgpu') {
+    const c = filled(shape, value, dtype);
+    const g = upload(c);
+    c.dispose();
+    return g;
+  }
   const t = Tensor._empty(shape, dtype);
   const n = t.numel();
   if (n === 0) return t;
@@ -102,6 +115,7 @@ export function filled(shape: number[], value: number | bigint | boolean, dtype:
 
 /** @internal A 0-d tensor. */
 export function scalarTensor(v: number | bigint | boolean, dtype: DType): Tensor {
+  if (gpuArgs(scalarTensor, arguments)) return viaGpu('scalarTensor', scalarTensor, arguments) as never;
   return filled([], v, dtype);
 }
 
@@ -144,6 +158,7 @@ function typedDType(a: ArrayBufferView): DType {
  * ```
  */
 export function tensor(data: NestedArray | Tensor, opts: TensorOptions = {}): Tensor {
+  if (gpuArgs(tensor, arguments)) return viaGpu('tensor', tensor, arguments) as never;
   if (!isOptions(opts as unknown)) throw new TypeError('tensor(): the second argument must be an options object { dtype, device, requiresGrad }');
   if (opts.dtype !== undefined) checkDType(opts.dtype);
   if (data instanceof Tensor) {
@@ -201,18 +216,21 @@ function creator(fn: string, args: unknown[]): [number[], TensorOptions] {
  * A tensor of zeros. `torch.zeros(2, 3)`, `torch.zeros([2, 3], { dtype: 'int32' })`.
  */
 export function zeros(...args: (number | number[] | TensorOptions)[]): Tensor {
+  if (gpuArgs(zeros, arguments)) return viaGpu('zeros', zeros, arguments) as never;
   const [shape, o] = creator('zeros', args);
   return finish(filled(shape, 0, o.dtype ?? 'float32'), o, 'zeros');
 }
 
 /** A tensor of ones. `torch.ones(2, 3)`. */
 export function ones(...args: (number | number[] | TensorOptions)[]): Tensor {
+  if (gpuArgs(ones, arguments)) return viaGpu('ones', ones, arguments) as never;
   const [shape, o] = creator('ones', args);
   return finish(filled(shape, 1, o.dtype ?? 'float32'), o, 'ones');
 }
 
 /** An uninitialised tensor (zero-filled here, for determinism). `torch.empty(2, 3)`. */
 export function empty(...args: (number | number[] | TensorOptions)[]): Tensor {
+  if (gpuArgs(empty, arguments)) return viaGpu('empty', empty, arguments) as never;
   const [shape, o] = creator('empty', args);
   return finish(filled(shape, 0, o.dtype ?? 'float32'), o, 'empty');
 }
@@ -226,6 +244,7 @@ export function empty(...args: (number | number[] | TensorOptions)[]): Tensor {
  * ```
  */
 export function full(size: number[], fillValue: number | boolean | bigint, opts: TensorOptions = {}): Tensor {
+  if (gpuArgs(full, arguments)) return viaGpu('full', full, arguments) as never;
   const shape = parseShape('full', [size]);
   const dt = opts.dtype ?? (typeof fillValue === 'boolean' ? 'bool' : typeof fillValue === 'bigint' || Number.isInteger(fillValue) ? 'int64' : 'float32');
   return finish(filled(shape, fillValue, checkDType(dt)), opts, 'full');
@@ -235,6 +254,7 @@ export function full(size: number[], fillValue: number | boolean | bigint, opts:
  * Values from start to end (exclusive) by step. `torch.arange(5)`, `torch.arange(1, 2.5, 0.5)`.
  */
 export function arange(...args: (number | TensorOptions)[]): Tensor {
+  if (gpuArgs(arange, arguments)) return viaGpu('arange', arange, arguments) as never;
   const [nums, o] = splitShapeOpts(args) as [number[], TensorOptions];
   let start = 0;
   let end: number;
@@ -255,6 +275,7 @@ export function arange(...args: (number | TensorOptions)[]): Tensor {
 
 /** `steps` evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  if (gpuArgs(linspace, arguments)) return viaGpu('linspace', linspace, arguments) as never;
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace(): number of steps must be non-negative, but got ${steps}`);
   const vals = new Float64Array(steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
@@ -264,14 +285,22 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
 }
 
 /** `steps` values spaced evenly on a log scale: base ** linspace(start, end). */
-export function logspace(start: number, end: number, steps: number, base = 10, opts: TensorOptions = {}): Tensor {
+export function logspace(start: number, end: number, steps: number, base: number | (TensorOptions & { base?: number }) = 10, opts: TensorOptions = {}): Tensor {
+  if (gpuArgs(logspace, arguments)) return viaGpu('logspace', logspace, arguments) as never;
+  if (typeof base === 'object' && base !== null) {
+    opts = base;
+    base = (base as { base?: number }).base ?? 10;
+  }
+  if (typeof base !== 'number') throw new TypeError(`logspace(): base must be a number, but got ${String(base)}`);
   const lin = linspace(start, end, steps).dataSync() as Float32Array;
-  const vals = Array.from(lin, (v) => base ** v);
+  const b = base;
+  const vals = Array.from(lin, (v) => b ** v);
   return finish(fromValues(vals, [steps], opts.dtype ?? 'float32'), opts, 'logspace');
 }
 
 /** Identity matrix n x m. `torch.eye(3)`. */
 export function eye(n: number, ...rest: (number | TensorOptions)[]): Tensor {
+  if (gpuArgs(eye, arguments)) return viaGpu('eye', eye, arguments) as never;
   const m = typeof rest[0] === 'number' ? rest[0] : n;
   const o = (isOptions(rest[rest.length - 1]) ? rest[rest.length - 1] : {}) as TensorOptions;
   parseShape('eye', [[n, m]]);
@@ -298,11 +327,13 @@ function randFill(fn: string, args: unknown[], sample: (g: Generator) => number)
 
 /** Uniform [0, 1) samples. `torch.rand(2, 3)`, `torch.rand([4], { generator: g })`. */
 export function rand(...args: (number | number[] | RandOpts)[]): Tensor {
+  if (gpuArgs(rand, arguments)) return viaGpu('rand', rand, arguments) as never;
   return randFill('rand', args, (g) => g.nextFloat());
 }
 
 /** Standard normal samples. `torch.randn(2, 3)`. */
 export function randn(...args: (number | number[] | RandOpts)[]): Tensor {
+  if (gpuArgs(randn, arguments)) return viaGpu('randn', randn, arguments) as never;
   return randFill('randn', args, (g) => g.nextNormal());
 }
 
@@ -310,6 +341,7 @@ export function randn(...args: (number | number[] | RandOpts)[]): Tensor {
  * Random integers in [low, high). `torch.randint(10, [3])`, `torch.randint(2, 5, [2, 2])`.
  */
 export function randint(...args: (number | number[] | RandOpts)[]): Tensor {
+  if (gpuArgs(randint, arguments)) return viaGpu('randint', randint, arguments) as never;
   const o = (isOptions(args[args.length - 1]) ? args.pop() : {}) as RandOpts;
   let low = 0;
   let high: number;
@@ -328,6 +360,7 @@ export function randint(...args: (number | number[] | RandOpts)[]): Tensor {
 
 /** A random permutation of 0..n-1 (int64). */
 export function randperm(n: number, opts: RandOpts = {}): Tensor {
+  if (gpuArgs(randperm, arguments)) return viaGpu('randperm', randperm, arguments) as never;
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`randperm(): n must be a non-negative integer, but got ${n}`);
   const g = opts.generator ?? defaultGenerator;
   const p = new Float64Array(n);

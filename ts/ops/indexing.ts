@@ -19,6 +19,8 @@ import { filled, fromValues, tensor } from './creation.js';
 import { add, div, eq, floorDivide, gt, mul, ne, sqrt, where, assignInPlace, type Scalar } from './pointwise.js';
 import { sum, sumToShape } from './reduce.js';
 import { expand, reshape, select, sliceDim, unsqueeze, contiguous, toDType } from './shape.js';
+import { gpuArgs, knownCpu, viaGpu } from '../backend/webgpu/dispatch.js';
+import { gpuGatherDim, gpuScatterAddDim } from '../backend/webgpu/indexing.js';
 
 declare module '../backend/wasm.js' {
   interface KernelExports {
@@ -74,6 +76,7 @@ export class Slice {
  * ```
  */
 export function slice(startOrStop?: number | null, stop?: number | null, step?: number | null): Slice {
+  if (gpuArgs(slice, arguments)) return viaGpu('slice', slice, arguments) as never;
   if (stop === undefined && step === undefined) return new Slice(null, startOrStop ?? null, null);
   return new Slice(startOrStop ?? null, stop ?? null, step ?? null);
 }
@@ -241,6 +244,18 @@ function makePlan(shape: readonly number[], adv: readonly (Tensor | null)[]): Pl
 /** Throws PyTorch's message for the first index of t (broadcast to B) outside [lo, hi). */
 function checkRange(t: Tensor, B: readonly number[], lo: number, hi: number, msg: (v: string) => string): void {
   if (shapeNumel(B) === 0) return;
+  if (t.device === 'webgpu') {
+    // WebGPU values are read asynchronously: checked when known on the CPU; otherwise the GPU
+    // kernels skip out-of-range indices and CPU kernels make the op fall back (checked there)
+    const known = knownCpu(t);
+    if (!known) return;
+    try {
+      checkRange(known, B, lo, hi, msg);
+    } finally {
+      known.dispose();
+    }
+    return;
+  }
   const meta = writeMeta(B.slice(), broadcastStrides(t.shape, t._strides, B));
   const bad = kernels.index_check(t._ptr(), B.length, meta, BigInt(lo), BigInt(hi));
   if (bad >= 0) {
@@ -334,9 +349,10 @@ function scatterInto(dst: Tensor, p: Plan, values: Tensor, mode: Mode): void {
 
 /** @internal Differentiable advanced gather x[adv] (adv aligned with x's dims). */
 export function advancedIndex(x: Tensor, adv: readonly (Tensor | null)[]): Tensor {
+  if (gpuArgs(advancedIndex, arguments)) return viaGpu('advancedIndex', advancedIndex, arguments) as never;
   const p = makePlan(x.shape, adv);
   const out = gatherRaw(x, p);
-  record('Index', [x], out, [], ([g]) => [indexPutRaw(filled(x.shape, 0, g.dtype), adv, g, true)]);
+  record('Index', [x], out, [], ([g]) => [indexPutRaw(filled(x.shape, 0, g.dtype, g.device), adv, g, true)]);
   return out;
 }
 
@@ -377,6 +393,7 @@ function valueTensor(fn: string, v: unknown, d: DType): Tensor {
  * ```
  */
 export function index(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(index, arguments)) return viaGpu('index', index, arguments) as never;
   const { view, adv } = parseIndex(x, args);
   if (adv.length === 0) return view === x ? aliasOf(x) : view;
   return advancedIndex(view, adv);
@@ -435,6 +452,7 @@ function setIndexFn(x: Tensor, args: readonly unknown[], value: Tensor): Tensor 
  * ```
  */
 export function setIndex(x: Tensor, indices: readonly unknown[], value: unknown): Tensor {
+  if (gpuArgs(setIndex, arguments)) return viaGpu('setIndex', setIndex, arguments) as never;
   if (!Array.isArray(indices)) throw new TypeError('setIndex(): indices must be an array of index arguments, e.g. x.setIndex([0, ":"], v)');
   const v = valueTensor('setIndex()', value, x.dtype);
   if (touchesGrad(x, v)) return assignInPlace(x, setIndexFn(snapshot(x), indices, v), 'setIndex');
@@ -469,6 +487,7 @@ function putIndices(fn: string, x: Tensor, indices: readonly (Tensor | null | un
  * ```
  */
 export function indexPut(x: Tensor, indices: readonly (Tensor | null)[], values: Tensor | Scalar, accumulate = false): Tensor {
+  if (gpuArgs(indexPut, arguments)) return viaGpu('indexPut', indexPut, arguments) as never;
   const adv = putIndices('index_put', x, indices);
   return indexPutRaw(x, adv, valueTensor('index_put', values, x.dtype), accumulate);
 }
@@ -482,6 +501,7 @@ export function indexPut(x: Tensor, indices: readonly (Tensor | null)[], values:
  * ```
  */
 export function indexPut_(x: Tensor, indices: readonly (Tensor | null)[], values: Tensor | Scalar, accumulate = false): Tensor {
+  if (gpuArgs(indexPut_, arguments)) return viaGpu('indexPut_', indexPut_, arguments) as never;
   const adv = putIndices('index_put_', x, indices);
   const v = valueTensor('index_put_', values, x.dtype);
   if (touchesGrad(x, v)) return assignInPlace(x, indexPutRaw(snapshot(x), adv, v, accumulate), 'indexPut');
@@ -518,6 +538,7 @@ function advAt(nd: number, d: number, idx: Tensor): (Tensor | null)[] {
  * ```
  */
 export function indexSelect(x: Tensor, dim: number, idx: Tensor): Tensor {
+  if (gpuArgs(indexSelect, arguments)) return viaGpu('indexSelect', indexSelect, arguments) as never;
   const [d, i] = dimIndex('index_select', x, dim, idx);
   if (x.ndim === 0) return reshape(advancedIndex(reshape(x, [1]), [i]), idx.ndim === 0 ? [] : [i.shape[0]]);
   const r = advancedIndex(x, advAt(x.ndim, d, i));
@@ -544,6 +565,7 @@ function dimSource(fn: string, x: Tensor, d: number, i: Tensor, source: Tensor):
  * ```
  */
 export function indexAdd(x: Tensor, dim: number, idx: Tensor, source: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(indexAdd, arguments)) return viaGpu('indexAdd', indexAdd, arguments) as never;
   const { alpha } = optArgs('index_add', opt, ['alpha'], { alpha: 1 as number });
   const [d, i] = dimIndex('index_add', x, dim, idx);
   dimSource('index_add', x, d, i, source);
@@ -554,6 +576,7 @@ export function indexAdd(x: Tensor, dim: number, idx: Tensor, source: Tensor, ..
 
 /** x with rows along dim replaced by source at the given indices. */
 export function indexCopy(x: Tensor, dim: number, idx: Tensor, source: Tensor): Tensor {
+  if (gpuArgs(indexCopy, arguments)) return viaGpu('indexCopy', indexCopy, arguments) as never;
   const [d, i] = dimIndex('index_copy', x, dim, idx);
   dimSource('index_copy', x, d, i, source);
   if (x.ndim === 0) return reshape(indexPutRaw(reshape(x, [1]), [i], reshape(source, [-1]), false), []);
@@ -562,6 +585,7 @@ export function indexCopy(x: Tensor, dim: number, idx: Tensor, source: Tensor): 
 
 /** x with the given indices along dim filled with value (a scalar or 0-d tensor). */
 export function indexFill(x: Tensor, dim: number, idx: Tensor, value: Tensor | Scalar): Tensor {
+  if (gpuArgs(indexFill, arguments)) return viaGpu('indexFill', indexFill, arguments) as never;
   const [d, i] = dimIndex('index_fill', x, dim, idx);
   const v = valueTensor('index_fill', value, x.dtype);
   if (v.ndim !== 0) throw new RangeError(`index_fill_ only supports a 0-dimensional value tensor, but got tensor with ${v.ndim} dimension(s).`);
@@ -595,6 +619,10 @@ function gatherChecks(fn: string, x: Tensor, d: number, idx: Tensor, src: Tensor
 }
 
 function gatherRawDim(x: Tensor, d: number, idx: Tensor): Tensor {
+  if (x.device === 'webgpu') {
+    const g = gpuGatherDim(x, d, idx);
+    if (g) return g;
+  }
   const out = Tensor._empty(idx.shape, x.dtype);
   if (out.numel() === 0) return out;
   const xs = x._strides.slice();
@@ -614,10 +642,11 @@ function gatherRawDim(x: Tensor, d: number, idx: Tensor): Tensor {
  * ```
  */
 export function gather(x: Tensor, dim: number, idx: Tensor, ..._opt: unknown[]): Tensor {
+  if (gpuArgs(gather, arguments)) return viaGpu('gather', gather, arguments) as never;
   const d = normDim(dim, x.ndim);
   gatherChecks('gather', x, d, idx, null);
   const out = gatherRawDim(x, d, idx);
-  record('Gather', [x], out, [], ([g]) => [scatterAdd(filled(x.shape, 0, g.dtype), d, idx, g)]);
+  record('Gather', [x], out, [], ([g]) => [scatterAdd(filled(x.shape, 0, g.dtype, g.device), d, idx, g)]);
   return out;
 }
 
@@ -630,6 +659,10 @@ function scatterRawDim(dst: Tensor, d: number, idx: Tensor, src: Tensor, mode: M
     return;
   }
   if (idx.numel() === 0) return;
+  if (mode === 'add' && dst.device === 'webgpu' && gpuScatterAddDim(dst, d, idx, src)) {
+    dst._version++;
+    return;
+  }
   const s = src.dtype === dst.dtype ? src : src._copyTo(dst.dtype);
   const ds = dst._strides.slice();
   const dstride = dst.ndim ? ds[d] : 0;
@@ -677,6 +710,7 @@ function scatterImpl(fn: string, x: Tensor, dim: number, idx: Tensor, srcOrValue
  * ```
  */
 export function scatter(x: Tensor, dim: number, idx: Tensor, src: Tensor | Scalar, ...opt: unknown[]): Tensor {
+  if (gpuArgs(scatter, arguments)) return viaGpu('scatter', scatter, arguments) as never;
   const { reduce } = optArgs<ScatterOpts>('scatter', opt, ['reduce'], { reduce: null });
   if (reduce !== null && reduce !== 'add' && reduce !== 'multiply') throw new RangeError(`reduce argument must be either add or multiply, but got ${String(reduce)}`);
   return scatterImpl('scatter', x, dim, idx, src, reduce ?? 'copy');
@@ -691,6 +725,7 @@ export function scatter(x: Tensor, dim: number, idx: Tensor, src: Tensor | Scala
  * ```
  */
 export function scatterAdd(x: Tensor, dim: number, idx: Tensor, src: Tensor): Tensor {
+  if (gpuArgs(scatterAdd, arguments)) return viaGpu('scatterAdd', scatterAdd, arguments) as never;
   if (!(src instanceof Tensor)) throw new TypeError(`scatter_add(): argument 'src' must be Tensor, not ${typeof src}`);
   return scatterImpl('scatter_add', x, dim, idx, src, 'add');
 }
@@ -715,6 +750,7 @@ function identityOf(reduce: ReduceName, d: DType): Scalar {
  * ```
  */
 export function scatterReduce(x: Tensor, dim: number, idx: Tensor, src: Tensor, reduce: ReduceName, ...opt: unknown[]): Tensor {
+  if (gpuArgs(scatterReduce, arguments)) return viaGpu('scatterReduce', scatterReduce, arguments) as never;
   const { includeSelf } = optArgs('scatter_reduce', opt, ['includeSelf'], { includeSelf: true as boolean });
   if (!['sum', 'prod', 'mean', 'amax', 'amin'].includes(reduce)) throw new RangeError(`reduce argument must be either sum, prod, mean, amax or amin, got ${String(reduce)}`);
   const d = normDim(dim, x.ndim);
@@ -748,7 +784,7 @@ export function scatterReduce(x: Tensor, dim: number, idx: Tensor, src: Tensor, 
       return [needs[0] ? (includeSelf ? div(gr, x) : scatterImpl('scatter', g, d, idx, 0, 'copy')) : null, needs[1] ? div(gather(gr, d, idx), src) : null];
     }
     // amax / amin: the gradient is shared evenly between the elements that attain the result
-    const selfHit = includeSelf ? toDType(eq(x, r), g.dtype) : filled(x.shape, 0, g.dtype);
+    const selfHit = includeSelf ? toDType(eq(x, r), g.dtype) : filled(x.shape, 0, g.dtype, g.device);
     const srcHit = toDType(eq(src, gather(r, d, idx)), g.dtype);
     const ties = scatterAdd(selfHit, d, idx, srcHit);
     const share = div(g, where(gt(ties, 0), ties, 1));
@@ -788,6 +824,7 @@ function inPlace(x: Tensor, name: string, out: (src: Tensor) => Tensor): Tensor 
 
 /** @internal int64 [n, ndim] coordinates of the nonzero elements (no autograd). */
 export function nonzeroRaw(x: Tensor): Tensor {
+  if (gpuArgs(nonzeroRaw, arguments)) return viaGpu('nonzeroRaw', nonzeroRaw, arguments) as never;
   const b = x._copyTo('bool');
   const n = b.numel();
   const c = n === 0 ? 0 : kernels.count_nonzero_u8(b._ptr(), n);
@@ -810,6 +847,7 @@ export function nonzeroRaw(x: Tensor): Tensor {
  * ```
  */
 export function nonzero(x: Tensor, ...opt: unknown[]): Tensor | Tensor[] {
+  if (gpuArgs(nonzero, arguments)) return viaGpu('nonzero', nonzero, arguments) as never;
   const { asTuple } = optArgs('nonzero', opt, ['asTuple'], { asTuple: false as boolean });
   const nz = nonzeroRaw(x);
   if (!asTuple) return nz;
@@ -825,11 +863,13 @@ export function nonzero(x: Tensor, ...opt: unknown[]): Tensor | Tensor[] {
 
 /** Coordinates of the nonzero elements as int64 [n, ndim] (torch.argwhere). */
 export function argwhere(x: Tensor): Tensor {
+  if (gpuArgs(argwhere, arguments)) return viaGpu('argwhere', argwhere, arguments) as never;
   return nonzeroRaw(x);
 }
 
 /** torch.where(condition) with one argument: nonzero(condition, asTuple=true). */
 export function whereNonzero(cond: Tensor): Tensor[] {
+  if (gpuArgs(whereNonzero, arguments)) return viaGpu('whereNonzero', whereNonzero, arguments) as never;
   return nonzero(cond, { asTuple: true }) as Tensor[];
 }
 
@@ -842,6 +882,7 @@ export function whereNonzero(cond: Tensor): Tensor[] {
  * ```
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: Tensor | Scalar): Tensor {
+  if (gpuArgs(maskedFill, arguments)) return viaGpu('maskedFill', maskedFill, arguments) as never;
   if (!(mask instanceof Tensor)) throw new TypeError(`masked_fill(): argument 'mask' must be Tensor, not ${typeof mask}`);
   if (mask.dtype !== 'bool') throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   const shape = broadcastShapes(x.shape, mask.shape);
@@ -865,6 +906,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: Tensor | Scalar): Ten
  * ```
  */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
+  if (gpuArgs(maskedSelect, arguments)) return viaGpu('maskedSelect', maskedSelect, arguments) as never;
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new TypeError(`masked_select: expected BoolTensor for mask (got ${mask instanceof Tensor ? mask.dtype : typeof mask})`);
   const shape = broadcastShapes(x.shape, mask.shape);
   const xe = expand(x, shape);
@@ -883,6 +925,7 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
  * ```
  */
 export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
+  if (gpuArgs(maskedScatter, arguments)) return viaGpu('maskedScatter', maskedScatter, arguments) as never;
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new TypeError(`masked_scatter_ only supports boolean masks, but got mask with dtype ${mask instanceof Tensor ? mask.dtype : typeof mask}`);
   const me = expand(mask, x.shape);
   const nz = nonzeroRaw(me);
@@ -902,6 +945,7 @@ export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
  * ```
  */
 export function take(x: Tensor, idx: Tensor): Tensor {
+  if (gpuArgs(take, arguments)) return viaGpu('take', take, arguments) as never;
   if (!(idx instanceof Tensor)) throw new TypeError(`take(): argument 'index' must be Tensor, not ${typeof idx}`);
   if (idx.dtype !== 'int64') throw new TypeError(`take(): Expected a long tensor for index, but got ${idx.dtype}`);
   const n = x.numel();
@@ -918,6 +962,7 @@ export function take(x: Tensor, idx: Tensor): Tensor {
  * ```
  */
 export function takeAlongDim(x: Tensor, idx: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(takeAlongDim, arguments)) return viaGpu('takeAlongDim', takeAlongDim, arguments) as never;
   const { dim } = optArgs('take_along_dim', opt, ['dim'], { dim: null as number | null });
   if (!(idx instanceof Tensor) || idx.dtype !== 'int64') throw new TypeError('torch.take_along_dim(): dtype of indices should be Long but got ' + (idx instanceof Tensor ? idx.dtype : typeof idx));
   if (dim === null) return gather(reshape(x, [-1]), 0, reshape(idx, [-1]));
@@ -944,6 +989,7 @@ export function takeAlongDim(x: Tensor, idx: Tensor, ...opt: unknown[]): Tensor 
  * ```
  */
 export function put(x: Tensor, idx: Tensor, source: Tensor, accumulate = false): Tensor {
+  if (gpuArgs(put, arguments)) return viaGpu('put', put, arguments) as never;
   if (!(idx instanceof Tensor) || idx.dtype !== 'int64') throw new TypeError(`put(): Expected a long tensor for index, but got ${idx instanceof Tensor ? idx.dtype : typeof idx}`);
   if (source.numel() !== idx.numel()) throw new RangeError(`put_(): Expected source and index to have the same number of elements, but got source.numel() = ${source.numel()}, index.numel() = ${idx.numel()}`);
   const n = x.numel();
@@ -964,6 +1010,7 @@ export function put(x: Tensor, idx: Tensor, source: Tensor, accumulate = false):
  * ```
  */
 export function embedding(input: Tensor, weight: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(embedding, arguments)) return viaGpu('embedding', embedding, arguments) as never;
   const o = optArgs('embedding', opt, ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse'], {
     paddingIdx: null as number | null,
     maxNorm: null as number | null,
@@ -1018,6 +1065,7 @@ function renormRows(weight: Tensor, flat: Tensor, maxNorm: number, normType: num
  * ```
  */
 export function oneHot(t: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(oneHot, arguments)) return viaGpu('oneHot', oneHot, arguments) as never;
   const { numClasses } = optArgs('one_hot', opt, ['numClasses'], { numClasses: -1 as number });
   if (!(t instanceof Tensor) || t.dtype !== 'int64') throw new TypeError('one_hot is only applicable to index tensor.');
   const vals = t.dataSync() as BigInt64Array;

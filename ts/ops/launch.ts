@@ -9,24 +9,30 @@ import { DTYPE_CODE, ITEMSIZE, type DType } from '../tensor/dtype.js';
 import { Tensor, coalesce } from '../tensor/tensor.js';
 import { broadcastShapes, broadcastStrides } from './args.js';
 import { fromValues } from './creation.js';
+import { gpuArgs, viaGpu } from '../backend/webgpu/dispatch.js';
+import { gpuBinary, gpuCopyInto, gpuUnary, gpuWhere } from '../backend/webgpu/elementwise.js';
 
 /** The dtype a kernel computes in for values of dtype d. */
 export function computeDType(d: DType): 'float32' | 'int32' | 'int64' {
+  if (gpuArgs(computeDType, arguments)) return viaGpu('computeDType', computeDType, arguments) as never;
   return d === 'float32' || d === 'float16' ? 'float32' : d === 'int64' ? 'int64' : 'int32';
 }
 
 /** Kernel kind code for a compute dtype. */
 export function kindCode(d: 'float32' | 'int32' | 'int64'): number {
+  if (gpuArgs(kindCode, arguments)) return viaGpu('kindCode', kindCode, arguments) as never;
   return DTYPE_CODE[d];
 }
 
 /** x as dtype `d` (the same tensor when it already is). */
 export function asDType(x: Tensor, d: DType): Tensor {
+  if (gpuArgs(asDType, arguments)) return viaGpu('asDType', asDType, arguments) as never;
   return x.dtype === d ? x : x._copyTo(d);
 }
 
 /** Converts a computed tensor to the output dtype, freeing the intermediate. */
 export function toOut(y: Tensor, d: DType): Tensor {
+  if (gpuArgs(toOut, arguments)) return viaGpu('toOut', toOut, arguments) as never;
   if (y.dtype === d) return y;
   const r = y._copyTo(d);
   y.dispose();
@@ -35,6 +41,11 @@ export function toOut(y: Tensor, d: DType): Tensor {
 
 /** Runs a unary kernel (op code from the pointwise table) over x; result in the compute dtype. */
 export function launchUnary(op: number, x: Tensor, p = 0, q = 0): Tensor {
+  if (gpuArgs(launchUnary, arguments)) return viaGpu('launchUnary', launchUnary, arguments) as never;
+  if (x.device === 'webgpu') {
+    const g = gpuUnary(op, x, p, q);
+    if (g) return g;
+  }
   x._check();
   const cd = computeDType(x.dtype);
   const xin = asDType(x, cd);
@@ -56,6 +67,11 @@ export function launchUnary(op: number, x: Tensor, p = 0, q = 0): Tensor {
 
 /** Runs a binary or comparison kernel on a and b broadcast together, computing in dtype cd. */
 export function launchBinary(op: number, a: Tensor, b: Tensor, cd: 'float32' | 'int32' | 'int64', cmp: boolean): Tensor {
+  if (gpuArgs(launchBinary, arguments)) return viaGpu('launchBinary', launchBinary, arguments) as never;
+  if (a.device === 'webgpu' || b.device === 'webgpu') {
+    const g = gpuBinary(op, a, b, cd, cmp);
+    if (g) return g;
+  }
   a._check();
   b._check();
   const shape = broadcastShapes(a.shape, b.shape);
@@ -100,14 +116,20 @@ function flatStride(t: Tensor, shape: readonly number[]): number {
 
 /** A 0-d tensor for a JS scalar operand. */
 export function scalarOperand(v: number | boolean | bigint, d: DType): Tensor {
+  if (gpuArgs(scalarOperand, arguments)) return viaGpu('scalarOperand', scalarOperand, arguments) as never;
   return fromValues([v], [], d);
 }
 
 /** Writes `src` (any layout, same shape) into `dst` in place (dst may be a strided view). */
 export function copyInto(dst: Tensor, src: Tensor): void {
+  if (gpuArgs(copyInto, arguments)) return viaGpu('copyInto', copyInto, arguments) as never;
   dst._check();
   src._check();
   if (dst.numel() === 0) return;
+  if (dst.device === 'webgpu' && gpuCopyInto(dst, src)) {
+    dst._version++;
+    return;
+  }
   const s = src.isContiguous() && src.dtype === dst.dtype ? src : src._copyTo(dst.dtype);
   const [shape, [st]] = coalesce(dst.shape, [dst._strides]);
   const meta = writeMeta(shape, st);
@@ -119,6 +141,11 @@ export function copyInto(dst: Tensor, src: Tensor): void {
 
 /** where(c, a, b) kernel: c bool, a and b of one dtype, all broadcast together. */
 export function launchWhere(c: Tensor, a: Tensor, b: Tensor): Tensor {
+  if (gpuArgs(launchWhere, arguments)) return viaGpu('launchWhere', launchWhere, arguments) as never;
+  if (c.device === 'webgpu') {
+    const g = gpuWhere(c, a, b);
+    if (g) return g;
+  }
   c._check();
   a._check();
   b._check();

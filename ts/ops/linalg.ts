@@ -22,6 +22,9 @@ import { add, mul, sub } from './pointwise.js';
 import { stack } from './movement.js';
 import { sum, sumToShape } from './reduce.js';
 import { expand, permute, reshape, select, toDType, transpose, unsqueeze } from './shape.js';
+import { gpuArgs, viaGpu } from '../backend/webgpu/dispatch.js';
+import { gpuGemm } from '../backend/webgpu/matmul.js';
+import { GpuNeedsCpu } from '../backend/webgpu/storage.js';
 
 declare module '../backend/wasm.js' {
   interface KernelExports {
@@ -156,9 +159,22 @@ function gemmInto(a: Tensor, b: Tensor, out: Tensor, alpha: number, beta: number
  * dtype, batch dims broadcast; init (broadcastable to the result) is read only when beta != 0.
  */
 export function matmulRaw(a: Tensor, b: Tensor, init: Tensor | null = null, beta = 0, alpha = 1, finalShape?: number[]): Tensor {
+  if (gpuArgs(matmulRaw, arguments)) return viaGpu('matmulRaw', matmulRaw, arguments) as never;
   const dt = a.dtype;
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const outShape = [...batch, a.shape[a.ndim - 2], b.shape[b.ndim - 1]];
+  if (a.device === 'webgpu' || b.device === 'webgpu' || init?.device === 'webgpu') {
+    const r = gpuGemm(a, b, init, init ? beta : 0, alpha);
+    if (r) {
+      if (!finalShape) return r;
+      const v = r._view(finalShape.slice(), contiguousStrides(finalShape), 0);
+      v._base = null;
+      r.dispose();
+      return v;
+    }
+    // integer products read the values in JS: the dispatcher reruns this op on the CPU
+    if (!isFloating(dt)) throw new GpuNeedsCpu();
+  }
   if (!isFloating(dt)) {
     const r = intMatmul(a, b, outShape, init, beta, alpha);
     if (!finalShape) return r;
@@ -287,6 +303,7 @@ function productOp(name: string, a: Tensor, b: Tensor, aShape: number[], bShape:
  * its gradient; `outShape` optionally reshapes the result for free.
  */
 export function mmBatched(a: Tensor, b: Tensor, outShape: number[] | null = null): Tensor {
+  if (gpuArgs(mmBatched, arguments)) return viaGpu('mmBatched', mmBatched, arguments) as never;
   return productOp('MmBackward', a, b, a.shape, b.shape, outShape);
 }
 
@@ -302,6 +319,7 @@ export function mmBatched(a: Tensor, b: Tensor, outShape: number[] | null = null
  * ```
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (gpuArgs(matmul, arguments)) return viaGpu('matmul', matmul, arguments) as never;
   checkTensor('matmul', 'input', a);
   checkTensor('matmul', 'other', b);
   const d1 = a.ndim;
@@ -359,6 +377,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function mm(a: Tensor, b: Tensor): Tensor {
+  if (gpuArgs(mm, arguments)) return viaGpu('mm', mm, arguments) as never;
   checkTensor('mm', 'input', a);
   checkTensor('mm', 'mat2', b);
   if (a.ndim !== 2) throw new RangeError('self must be a matrix');
@@ -388,6 +407,7 @@ function checkBmm(fn: string, a: Tensor, b: Tensor): void {
  * ```
  */
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (gpuArgs(bmm, arguments)) return viaGpu('bmm', bmm, arguments) as never;
   checkTensor('bmm', 'input', a);
   checkTensor('bmm', 'mat2', b);
   checkBmm('bmm', a, b);
@@ -403,6 +423,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function mv(a: Tensor, v: Tensor): Tensor {
+  if (gpuArgs(mv, arguments)) return viaGpu('mv', mv, arguments) as never;
   checkTensor('mv', 'input', a);
   checkTensor('mv', 'vec', v);
   if (a.ndim !== 2 || v.ndim !== 1) throw new RangeError(`vector + matrix @ vector expected, got 1, ${a.ndim}, ${v.ndim}`);
@@ -421,6 +442,7 @@ export function mv(a: Tensor, v: Tensor): Tensor {
  * ```
  */
 export function dot(a: Tensor, b: Tensor): Tensor {
+  if (gpuArgs(dot, arguments)) return viaGpu('dot', dot, arguments) as never;
   checkTensor('dot', 'input', a);
   checkTensor('dot', 'tensor', b);
   if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
@@ -434,6 +456,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 
 /** Dot product (for real tensors the same as `dot`). */
 export function vdot(a: Tensor, b: Tensor): Tensor {
+  if (gpuArgs(vdot, arguments)) return viaGpu('vdot', vdot, arguments) as never;
   return dot(a, b);
 }
 
@@ -446,6 +469,7 @@ export function vdot(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function outer(a: Tensor, b: Tensor): Tensor {
+  if (gpuArgs(outer, arguments)) return viaGpu('outer', outer, arguments) as never;
   checkTensor('outer', 'input', a);
   checkTensor('outer', 'vec2', b);
   if (a.ndim !== 1) throw new RangeError(`outer: Expected 1-D argument self, but got ${a.ndim}-D`);
@@ -463,6 +487,7 @@ export const ger = outer;
  * ```
  */
 export function inner(a: Tensor, b: Tensor): Tensor {
+  if (gpuArgs(inner, arguments)) return viaGpu('inner', inner, arguments) as never;
   checkTensor('inner', 'input', a);
   checkTensor('inner', 'other', b);
   if (a.ndim === 0 || b.ndim === 0) return mul(a, b);
@@ -531,6 +556,7 @@ function expandCheck(input: Tensor, shape: number[]): void {
  * ```
  */
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(addmm, arguments)) return viaGpu('addmm', addmm, arguments) as never;
   const o = optArgs<ScaleOpts>('addmm', opt, ['beta', 'alpha'], { beta: 1, alpha: 1 });
   checkTensor('addmm', 'input', input);
   checkTensor('addmm', 'mat1', mat1);
@@ -551,6 +577,7 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, ...opt: unknown
  * ```
  */
 export function addmv(input: Tensor, mat: Tensor, vec: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(addmv, arguments)) return viaGpu('addmv', addmv, arguments) as never;
   const o = optArgs<ScaleOpts>('addmv', opt, ['beta', 'alpha'], { beta: 1, alpha: 1 });
   checkTensor('addmv', 'input', input);
   checkTensor('addmv', 'mat', mat);
@@ -570,6 +597,7 @@ export function addmv(input: Tensor, mat: Tensor, vec: Tensor, ...opt: unknown[]
  * ```
  */
 export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(addr, arguments)) return viaGpu('addr', addr, arguments) as never;
   const o = optArgs<ScaleOpts>('addr', opt, ['beta', 'alpha'], { beta: 1, alpha: 1 });
   const p = scaleBy(outer(vec1, vec2), o.alpha);
   if (o.beta === 0) {
@@ -589,6 +617,7 @@ export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, ...opt: unknown[
  * ```
  */
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(baddbmm, arguments)) return viaGpu('baddbmm', baddbmm, arguments) as never;
   const o = optArgs<ScaleOpts>('baddbmm', opt, ['beta', 'alpha'], { beta: 1, alpha: 1 });
   checkTensor('baddbmm', 'input', input);
   checkTensor('baddbmm', 'batch1', batch1);
@@ -607,6 +636,7 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, ...opt: u
  * ```
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (gpuArgs(linear, arguments)) return viaGpu('linear', linear, arguments) as never;
   checkTensor('linear', 'input', x);
   checkTensor('linear', 'weight', weight);
   if (bias !== undefined && bias !== null) checkTensor('linear', 'bias', bias);
@@ -666,6 +696,7 @@ function diagonalBackward(g: Tensor, shape: number[], offset: number, d1: number
  * ```
  */
 export function diagonal(x: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(diagonal, arguments)) return viaGpu('diagonal', diagonal, arguments) as never;
   checkTensor('diagonal', 'input', x);
   const o = optArgs<DiagOpts>('diagonal', opt, ['offset', 'dim1', 'dim2'], { offset: 0, dim1: 0, dim2: 1 });
   const d1 = normDim(o.dim1, x.ndim);
@@ -688,6 +719,7 @@ export function diagonal(x: Tensor, ...opt: unknown[]): Tensor {
  * ```
  */
 export function diag(x: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(diag, arguments)) return viaGpu('diag', diag, arguments) as never;
   checkTensor('diag', 'input', x);
   const o = optArgs<{ diagonal: number }>('diag', opt, ['diagonal'], { diagonal: 0 });
   const k = o.diagonal;
@@ -717,6 +749,7 @@ function contiguousCopy(v: Tensor): Tensor {
  * ```
  */
 export function diagEmbed(x: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(diagEmbed, arguments)) return viaGpu('diagEmbed', diagEmbed, arguments) as never;
   checkTensor('diagEmbed', 'input', x);
   const o = optArgs<DiagOpts>('diagEmbed', opt, ['offset', 'dim1', 'dim2'], { offset: 0, dim1: -2, dim2: -1 });
   const nd = x.ndim + 1;
@@ -744,6 +777,7 @@ export function diagEmbed(x: Tensor, ...opt: unknown[]): Tensor {
  * ```
  */
 export function trace(x: Tensor): Tensor {
+  if (gpuArgs(trace, arguments)) return viaGpu('trace', trace, arguments) as never;
   checkTensor('trace', 'input', x);
   if (x.ndim !== 2) throw new RangeError(`trace: expected a matrix, but got tensor with dim ${x.ndim}`);
   return sum(diagonal(x, 0, 0, 1));
@@ -762,6 +796,7 @@ export function trace(x: Tensor): Tensor {
  * ```
  */
 export function tensordot(a: Tensor, b: Tensor, dimsArg: number | [number[] | number, number[] | number] | { dims: unknown } = 2): Tensor {
+  if (gpuArgs(tensordot, arguments)) return viaGpu('tensordot', tensordot, arguments) as never;
   checkTensor('tensordot', 'a', a);
   checkTensor('tensordot', 'b', b);
   let spec: unknown = dimsArg;
@@ -811,6 +846,7 @@ export function tensordot(a: Tensor, b: Tensor, dimsArg: number | [number[] | nu
  * ```
  */
 export function kron(a: Tensor, b: Tensor): Tensor {
+  if (gpuArgs(kron, arguments)) return viaGpu('kron', kron, arguments) as never;
   checkTensor('kron', 'input', a);
   checkTensor('kron', 'other', b);
   const n = Math.max(a.ndim, b.ndim);
@@ -848,6 +884,7 @@ function crossAlong(a: Tensor, b: Tensor, dim: number, given: number): Tensor {
  * ```
  */
 export function cross(a: Tensor, b: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(cross, arguments)) return viaGpu('cross', cross, arguments) as never;
   checkTensor('cross', 'input', a);
   checkTensor('cross', 'other', b);
   const o = optArgs<{ dim: number | null }>('cross', opt, ['dim'], { dim: null });
@@ -869,6 +906,7 @@ export function cross(a: Tensor, b: Tensor, ...opt: unknown[]): Tensor {
  * ```
  */
 export function linalgCross(a: Tensor, b: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(linalgCross, arguments)) return viaGpu('linalgCross', linalgCross, arguments) as never;
   checkTensor('linalg_cross', 'input', a);
   checkTensor('linalg_cross', 'other', b);
   const o = optArgs<{ dim: number }>('linalg_cross', opt, ['dim'], { dim: -1 });
@@ -925,6 +963,7 @@ function sumDims(x: Tensor, ds: number[]): Tensor {
  * ```
  */
 export function einsum(equation: string, ...operandsArg: (Tensor | Tensor[])[]): Tensor {
+  if (gpuArgs(einsum, arguments)) return viaGpu('einsum', einsum, arguments) as never;
   if (typeof equation !== 'string') throw new TypeError(`einsum(): argument 'equation' must be str, not ${typeof equation}`);
   const ops: Tensor[] = operandsArg.length === 1 && Array.isArray(operandsArg[0]) ? operandsArg[0] : (operandsArg as Tensor[]);
   ops.forEach((t, i) => checkTensor('einsum', `operands[${i}]`, t));

@@ -22,6 +22,8 @@ import { amax, any, mean, sum } from './reduce.js';
 import { logSoftmax, softmax } from './softmax.js';
 import { detach, expand, reshape, squeeze, unsqueeze } from './shape.js';
 import { gather, indexSelect, scatterAdd } from './indexing.js';
+import { gpuArgs, knownCpu, viaGpu } from '../backend/webgpu/dispatch.js';
+import { GpuNeedsCpu } from '../backend/webgpu/storage.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -82,6 +84,18 @@ function logSoftmaxDim(x: Tensor, dim: number): Tensor {
 /** Checks that every int64 target is a class in [0, C) or the ignore index (no out-of-bounds reads). */
 function checkTargets(target: Tensor, classes: number, ignoreIndex: number): void {
   if (target.numel() === 0) return;
+  if (target.device === 'webgpu') {
+    // WebGPU values are read asynchronously: check them when known on the CPU (uploaded targets);
+    // otherwise the gather's own bounds check reports a bad target when the values are read
+    const known = knownCpu(target);
+    if (!known) return;
+    try {
+      checkTargets(known, classes, ignoreIndex);
+    } finally {
+      known.dispose();
+    }
+    return;
+  }
   // one vectorised pass to find out whether any target is bad; the element scan only names it
   const bad = noGrad(() => any(logicalAnd(ne(target, ignoreIndex), logicalOr(lt(target, 0), ge(target, classes)))));
   const isBad = bad.item() as boolean;
@@ -119,6 +133,7 @@ function pairArgs(fn: string, input: Tensor, target: Tensor): [Tensor, Tensor] {
  * ```
  */
 export function mseLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(mseLoss, arguments)) return viaGpu('mseLoss', mseLoss, arguments) as never;
   const o = optArgs('mseLoss', args, LEGACY_NAMES, { ...LEGACY });
   const [x, t] = pairArgs('mse_loss', input, target);
   return applyReduction(square(sub(x, t)), resolveReduction(o));
@@ -126,6 +141,7 @@ export function mseLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tens
 
 /** Mean absolute error. @example `F.l1Loss(pred, target)` */
 export function l1Loss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(l1Loss, arguments)) return viaGpu('l1Loss', l1Loss, arguments) as never;
   const o = optArgs('l1Loss', args, LEGACY_NAMES, { ...LEGACY });
   const [x, t] = pairArgs('l1_loss', input, target);
   return applyReduction(abs(sub(x, t)), resolveReduction(o));
@@ -140,6 +156,7 @@ export function l1Loss(input: Tensor, target: Tensor, ...args: unknown[]): Tenso
  * ```
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(smoothL1Loss, arguments)) return viaGpu('smoothL1Loss', smoothL1Loss, arguments) as never;
   const o = optArgs('smoothL1Loss', args, [...LEGACY_NAMES, 'beta'], { ...LEGACY, beta: 1 });
   const reduction = resolveReduction(o);
   if (o.beta < 0) throw new RangeError('smooth_l1_loss does not support negative values for beta.');
@@ -152,6 +169,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, ...args: unknown[]):
 
 /** Huber loss: 0.5 d^2 where |d| < delta, delta (|d| - 0.5 delta) otherwise. @example `F.huberLoss(p, t, { delta: 2 })` */
 export function huberLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(huberLoss, arguments)) return viaGpu('huberLoss', huberLoss, arguments) as never;
   const o = optArgs('huberLoss', args, ['reduction', 'delta'], { reduction: 'mean' as string, delta: 1 });
   const reduction = resolveReduction(o);
   if (!(o.delta > 0)) throw new RangeError('huber_loss does not support non-positive values for delta.');
@@ -241,6 +259,7 @@ function reduceNll(p: NllParts, reduction: Reduction): Tensor {
  * ```
  */
 export function nllLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(nllLoss, arguments)) return viaGpu('nllLoss', nllLoss, arguments) as never;
   checkTensor('nll_loss', input, 'input');
   checkTensor('nll_loss', target, 'target');
   const o = optArgs<NllOpts>('nllLoss', args, ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction'], {
@@ -265,6 +284,7 @@ export function nllLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tens
  * ```
  */
 export function crossEntropy(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(crossEntropy, arguments)) return viaGpu('crossEntropy', crossEntropy, arguments) as never;
   checkTensor('cross_entropy_loss', input, 'input');
   checkTensor('cross_entropy_loss', target, 'target');
   const o = optArgs<NllOpts & { labelSmoothing: number }>('crossEntropy', args, ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing'], {
@@ -369,6 +389,7 @@ function bceElementwise(x: Tensor, t: Tensor, w: Tensor | null): Tensor {
  * ```
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(binaryCrossEntropy, arguments)) return viaGpu('binaryCrossEntropy', binaryCrossEntropy, arguments) as never;
   checkTensor('binary_cross_entropy', input, 'input');
   checkTensor('binary_cross_entropy', target, 'target');
   const o = optArgs('binaryCrossEntropy', args, ['weight', ...LEGACY_NAMES], { weight: null as Tensor | null, ...LEGACY });
@@ -379,6 +400,11 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: unkno
   if (!isFloating(input.dtype)) throw new TypeError(`"binary_cross_entropy" not implemented for '${SCALAR_NAME[input.dtype]}'`);
   if (!isFloating(target.dtype)) throw new TypeError(`Found dtype ${SCALAR_NAME[target.dtype]} but expected ${SCALAR_NAME[input.dtype]}`);
   const bad = noGrad(() => logicalNot(logicalAnd(unaryOp('clamp', input, 0, 1).eq(input), eq(input, input))));
+  // a webgpu result cannot be read synchronously: the op falls back to the CPU as a whole
+  if (bad.device !== 'cpu') {
+    bad.dispose();
+    throw new GpuNeedsCpu();
+  }
   const anyBad = bad.numel() > 0 && (bad.dataSync() as Uint8Array).some((v) => v !== 0);
   bad.dispose();
   if (anyBad) throw new RangeError('all elements of input should be between 0 and 1');
@@ -400,6 +426,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: unkno
  * ```
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(binaryCrossEntropyWithLogits, arguments)) return viaGpu('binaryCrossEntropyWithLogits', binaryCrossEntropyWithLogits, arguments) as never;
   checkTensor('binary_cross_entropy_with_logits', input, 'input');
   checkTensor('binary_cross_entropy_with_logits', target, 'target');
   const o = optArgs('binaryCrossEntropyWithLogits', args, ['weight', ...LEGACY_NAMES, 'posWeight'], { weight: null as Tensor | null, ...LEGACY, posWeight: null as Tensor | null });
@@ -426,6 +453,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...a
  * ```
  */
 export function klDiv(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(klDiv, arguments)) return viaGpu('klDiv', klDiv, arguments) as never;
   checkTensor('kl_div', input, 'input');
   checkTensor('kl_div', target, 'target');
   const o = optArgs('klDiv', args, [...LEGACY_NAMES, 'logTarget'], { ...LEGACY, logTarget: false });
@@ -456,6 +484,7 @@ const EPSILON = 1e-12;
  * ```
  */
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(cosineEmbeddingLoss, arguments)) return viaGpu('cosineEmbeddingLoss', cosineEmbeddingLoss, arguments) as never;
   checkTensor('cosine_embedding_loss', input1, 'input1');
   checkTensor('cosine_embedding_loss', input2, 'input2');
   checkTensor('cosine_embedding_loss', target, 'target');
@@ -480,6 +509,7 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
 
 /** max(0, -target * (x1 - x2) + margin). @example `F.marginRankingLoss(a, b, y, { margin: 0.5 })` */
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(marginRankingLoss, arguments)) return viaGpu('marginRankingLoss', marginRankingLoss, arguments) as never;
   checkTensor('margin_ranking_loss', input1, 'input1');
   checkTensor('margin_ranking_loss', input2, 'input2');
   checkTensor('margin_ranking_loss', target, 'target');
@@ -501,6 +531,7 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
  * ```
  */
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(tripletMarginLoss, arguments)) return viaGpu('tripletMarginLoss', tripletMarginLoss, arguments) as never;
   checkTensor('triplet_margin_loss', anchor, 'anchor');
   checkTensor('triplet_margin_loss', positive, 'positive');
   checkTensor('triplet_margin_loss', negative, 'negative');
@@ -528,6 +559,7 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
 export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, negative: Tensor, opts: {
   distanceFunction?: ((x: Tensor, y: Tensor) => Tensor) | null; margin?: number; swap?: boolean; reduction?: string;
 } = {}): Tensor {
+  if (gpuArgs(tripletMarginWithDistanceLoss, arguments)) return viaGpu('tripletMarginWithDistanceLoss', tripletMarginWithDistanceLoss, arguments) as never;
   checkTensor('triplet_margin_with_distance_loss', anchor, 'anchor');
   checkTensor('triplet_margin_with_distance_loss', positive, 'positive');
   checkTensor('triplet_margin_with_distance_loss', negative, 'negative');
@@ -555,6 +587,7 @@ export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, 
  * ```
  */
 export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(multilabelSoftMarginLoss, arguments)) return viaGpu('multilabelSoftMarginLoss', multilabelSoftMarginLoss, arguments) as never;
   checkTensor('multilabel_soft_margin_loss', input, 'input');
   checkTensor('multilabel_soft_margin_loss', target, 'target');
   const o = optArgs('multilabelSoftMarginLoss', args, ['weight', ...LEGACY_NAMES], { weight: null as Tensor | null, ...LEGACY });
@@ -578,6 +611,7 @@ export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, ...args:
  * ```
  */
 export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(multilabelMarginLoss, arguments)) return viaGpu('multilabelMarginLoss', multilabelMarginLoss, arguments) as never;
   checkTensor('multilabel_margin_loss', input, 'input');
   checkTensor('multilabel_margin_loss', target, 'target');
   const o = optArgs('multilabelMarginLoss', args, LEGACY_NAMES, { ...LEGACY });
@@ -609,6 +643,7 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: unk
 
 /** x for target 1, max(0, margin - x) for target -1. @example `F.hingeEmbeddingLoss(x, y)` */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(hingeEmbeddingLoss, arguments)) return viaGpu('hingeEmbeddingLoss', hingeEmbeddingLoss, arguments) as never;
   checkTensor('hinge_embedding_loss', input, 'input');
   checkTensor('hinge_embedding_loss', target, 'target');
   const o = optArgs('hingeEmbeddingLoss', args, ['margin', ...LEGACY_NAMES], { margin: 1, ...LEGACY });
@@ -620,6 +655,7 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: unkno
 
 /** log(1 + exp(-target * input)) (two-class logistic loss). @example `F.softMarginLoss(x, y)` */
 export function softMarginLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(softMarginLoss, arguments)) return viaGpu('softMarginLoss', softMarginLoss, arguments) as never;
   checkTensor('soft_margin_loss', input, 'input');
   checkTensor('soft_margin_loss', target, 'target');
   const o = optArgs('softMarginLoss', args, LEGACY_NAMES, { ...LEGACY });
@@ -636,6 +672,7 @@ export function softMarginLoss(input: Tensor, target: Tensor, ...args: unknown[]
  * ```
  */
 export function multiMarginLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(multiMarginLoss, arguments)) return viaGpu('multiMarginLoss', multiMarginLoss, arguments) as never;
   checkTensor('multi_margin_loss', input, 'input');
   checkTensor('multi_margin_loss', target, 'target');
   const o = optArgs('multiMarginLoss', args, ['p', 'margin', 'weight', ...LEGACY_NAMES], { p: 1, margin: 1, weight: null as Tensor | null, ...LEGACY });
@@ -673,6 +710,7 @@ export function multiMarginLoss(input: Tensor, target: Tensor, ...args: unknown[
  * ```
  */
 export function poissonNllLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(poissonNllLoss, arguments)) return viaGpu('poissonNllLoss', poissonNllLoss, arguments) as never;
   checkTensor('poisson_nll_loss', input, 'input');
   checkTensor('poisson_nll_loss', target, 'target');
   const o = optArgs('poissonNllLoss', args, ['logInput', 'full', 'sizeAverage', 'eps', 'reduce', 'reduction'], {
@@ -698,6 +736,7 @@ export function poissonNllLoss(input: Tensor, target: Tensor, ...args: unknown[]
  * ```
  */
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(gaussianNllLoss, arguments)) return viaGpu('gaussianNllLoss', gaussianNllLoss, arguments) as never;
   checkTensor('gaussian_nll_loss', input, 'input');
   checkTensor('gaussian_nll_loss', target, 'target');
   checkTensor('gaussian_nll_loss', variance, 'var');
@@ -756,6 +795,7 @@ function unaryNegInfNorm(x: Tensor, dim: number, keepdim: boolean): Tensor {
  * ```
  */
 export function pairwiseDistance(x1: Tensor, x2: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(pairwiseDistance, arguments)) return viaGpu('pairwiseDistance', pairwiseDistance, arguments) as never;
   checkTensor('pairwise_distance', x1, 'x1');
   checkTensor('pairwise_distance', x2, 'x2');
   const o = optArgs('pairwiseDistance', args, ['p', 'eps', 'keepdim'], { p: 2, eps: 1e-6, keepdim: false });
@@ -775,6 +815,7 @@ export function pairwiseDistance(x1: Tensor, x2: Tensor, ...args: unknown[]): Te
  * ```
  */
 export function cosineSimilarity(x1: Tensor, x2: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(cosineSimilarity, arguments)) return viaGpu('cosineSimilarity', cosineSimilarity, arguments) as never;
   checkTensor('cosine_similarity', x1, 'x1');
   checkTensor('cosine_similarity', x2, 'x2');
   const o = optArgs('cosineSimilarity', args, ['dim', 'eps'], { dim: 1, eps: 1e-8 });
@@ -798,6 +839,7 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, ...args: unknown[]): Te
  * ```
  */
 export function pdist(input: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(pdist, arguments)) return viaGpu('pdist', pdist, arguments) as never;
   checkTensor('pdist', input, 'input');
   const { p } = optArgs('pdist', args, ['p'], { p: 2 });
   if (input.ndim !== 2) throw new RangeError(`pdist only supports 2D tensors, got: ${input.ndim}D`);

@@ -16,6 +16,7 @@ import { fromValues } from './creation.js';
 import { assignInPlace, where } from './pointwise.js';
 import { expand, narrow, reshape, select, sliceDim, transpose, unsqueeze, toDType } from './shape.js';
 import { indexSelect } from './indexing.js';
+import { gpuArgs, viaGpu } from '../backend/webgpu/dispatch.js';
 
 function tensorList(fn: string, args: readonly unknown[]): [Tensor[], unknown[]] {
   const first = args[0];
@@ -36,6 +37,7 @@ function tensorList(fn: string, args: readonly unknown[]): [Tensor[], unknown[]]
  * ```
  */
 export function cat(tensors: Tensor[], ...opt: unknown[]): Tensor {
+  if (gpuArgs(cat, arguments)) return viaGpu('cat', cat, arguments) as never;
   const [ts] = tensorList('cat', [tensors]);
   const { dim } = optArgs('cat', opt, ['dim'], { dim: 0 as number });
   if (ts.length === 0) throw new RangeError('torch.cat(): expected a non-empty list of Tensors');
@@ -61,7 +63,8 @@ export function cat(tensors: Tensor[], ...opt: unknown[]): Tensor {
     }
     shape[d] += t.shape[d];
   });
-  const out = Tensor._empty(shape, dt);
+  // the result lives where the inputs do (webgpu when any input is)
+  const out = Tensor._empty(shape, dt, ts.some((t) => t.device === 'webgpu') ? 'webgpu' : 'cpu');
   const offsets: number[] = [];
   noGrad(() => {
     let off = 0;
@@ -97,6 +100,7 @@ export const concatenate = cat;
  * ```
  */
 export function stack(tensors: Tensor[], ...opt: unknown[]): Tensor {
+  if (gpuArgs(stack, arguments)) return viaGpu('stack', stack, arguments) as never;
   const [ts] = tensorList('stack', [tensors]);
   const { dim } = optArgs('stack', opt, ['dim'], { dim: 0 as number });
   if (ts.length === 0) throw new RangeError('stack expects a non-empty TensorList');
@@ -111,23 +115,27 @@ export function stack(tensors: Tensor[], ...opt: unknown[]): Tensor {
 
 /** Stacks horizontally (along dim 1, or dim 0 for 1-d inputs). */
 export function hstack(tensors: Tensor[]): Tensor {
+  if (gpuArgs(hstack, arguments)) return viaGpu('hstack', hstack, arguments) as never;
   const ts = atleastList(tensors, 1);
   return cat(ts, ts[0].ndim === 1 ? 0 : 1);
 }
 
 /** Stacks vertically (rows): 1-d inputs become rows. */
 export function vstack(tensors: Tensor[]): Tensor {
+  if (gpuArgs(vstack, arguments)) return viaGpu('vstack', vstack, arguments) as never;
   return cat(atleastList(tensors, 2), 0);
 }
 export const rowStack = vstack;
 
 /** Stacks depth-wise (along dim 2). */
 export function dstack(tensors: Tensor[]): Tensor {
+  if (gpuArgs(dstack, arguments)) return viaGpu('dstack', dstack, arguments) as never;
   return cat(atleastList(tensors, 3), 2);
 }
 
 /** Stacks 1-d tensors as columns of a 2-d tensor (others along dim 1). */
 export function columnStack(tensors: Tensor[]): Tensor {
+  if (gpuArgs(columnStack, arguments)) return viaGpu('columnStack', columnStack, arguments) as never;
   return cat(tensors.map((t) => (t.ndim <= 1 ? reshape(t, [t.numel(), 1]) : t)), 1);
 }
 
@@ -169,6 +177,7 @@ export const atleast3d = (...t: (Tensor | Tensor[])[]): Tensor | Tensor[] => atl
  * ```
  */
 export function split(x: Tensor, splitSizeOrSections: number | number[], ...opt: unknown[]): Tensor[] {
+  if (gpuArgs(split, arguments)) return viaGpu('split', split, arguments) as never;
   const { dim } = optArgs('split', opt, ['dim'], { dim: 0 as number });
   if (x.ndim === 0) throw new RangeError('split expects at least a 1-dimensional tensor');
   const d = normDim(dim, x.ndim);
@@ -204,6 +213,7 @@ export function split(x: Tensor, splitSizeOrSections: number | number[], ...opt:
  * ```
  */
 export function chunk(x: Tensor, chunks: number, ...opt: unknown[]): Tensor[] {
+  if (gpuArgs(chunk, arguments)) return viaGpu('chunk', chunk, arguments) as never;
   const { dim } = optArgs('chunk', opt, ['dim'], { dim: 0 as number });
   if (x.ndim === 0) throw new RangeError('chunk expects at least a 1-dimensional tensor');
   if (!Number.isInteger(chunks) || chunks <= 0) throw new RangeError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
@@ -227,6 +237,7 @@ export function chunk(x: Tensor, chunks: number, ...opt: unknown[]): Tensor[] {
  * ```
  */
 export function tensorSplit(x: Tensor, indicesOrSections: number | number[] | Tensor, ...opt: unknown[]): Tensor[] {
+  if (gpuArgs(tensorSplit, arguments)) return viaGpu('tensorSplit', tensorSplit, arguments) as never;
   const { dim } = optArgs('tensor_split', opt, ['dim'], { dim: 0 as number });
   if (x.ndim === 0) throw new RangeError('tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims');
   const d = normDim(dim, x.ndim);
@@ -269,6 +280,7 @@ export function tensorSplit(x: Tensor, indicesOrSections: number | number[] | Te
  * ```
  */
 export function unbind(x: Tensor, ...opt: unknown[]): Tensor[] {
+  if (gpuArgs(unbind, arguments)) return viaGpu('unbind', unbind, arguments) as never;
   const { dim } = optArgs('unbind', opt, ['dim'], { dim: 0 as number });
   if (x.ndim === 0) throw new RangeError('Dimension specified as 0 but tensor has no dimensions');
   const d = normDim(dim, x.ndim);
@@ -291,6 +303,7 @@ function dimList(fn: string, x: Tensor, dims: number | number[]): number[] {
  * ```
  */
 export function flip(x: Tensor, ...dims: (number | number[])[]): Tensor {
+  if (gpuArgs(flip, arguments)) return viaGpu('flip', flip, arguments) as never;
   const raw = (dims.length === 1 && Array.isArray(dims[0]) ? dims[0] : dims) as number[];
   const ds = x.ndim === 0 ? [] : dimList('flip', x, raw);
   const strides = x._strides.slice();
@@ -308,12 +321,14 @@ export function flip(x: Tensor, ...dims: (number | number[])[]): Tensor {
 
 /** Flips left/right (dim 1); needs >= 2-d. */
 export function fliplr(x: Tensor): Tensor {
+  if (gpuArgs(fliplr, arguments)) return viaGpu('fliplr', fliplr, arguments) as never;
   if (x.ndim < 2) throw new RangeError('Input must be >= 2-d.');
   return flip(x, [1]);
 }
 
 /** Flips up/down (dim 0); needs >= 1-d. */
 export function flipud(x: Tensor): Tensor {
+  if (gpuArgs(flipud, arguments)) return viaGpu('flipud', flipud, arguments) as never;
   if (x.ndim < 1) throw new RangeError('Input must be >= 1-d.');
   return flip(x, [0]);
 }
@@ -329,6 +344,7 @@ export function flipud(x: Tensor): Tensor {
  * ```
  */
 export function roll(x: Tensor, shifts: number | number[] | { shifts: number | number[]; dims?: number | number[] | null }, ...opt: unknown[]): Tensor {
+  if (gpuArgs(roll, arguments)) return viaGpu('roll', roll, arguments) as never;
   if (isOptions(shifts)) {
     const o = shifts as { shifts: number | number[]; dims?: number | number[] | null };
     return roll(x, o.shifts, o.dims ?? null);
@@ -366,6 +382,7 @@ function toDTypeCopy(x: Tensor): Tensor {
  * ```
  */
 export function rot90(x: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(rot90, arguments)) return viaGpu('rot90', rot90, arguments) as never;
   const { k, dims } = optArgs('rot90', opt, ['k', 'dims'], { k: 1 as number, dims: [0, 1] as number[] });
   if (dims.length !== 2) throw new RangeError(`expected total rotation dims == 2, but got dims = ${dims.length}`);
   if (x.ndim < 2) throw new RangeError(`expected total dims >= 2, but got total dims = ${x.ndim}`);
@@ -394,6 +411,7 @@ function sizesArg(fn: string, args: readonly unknown[]): number[] {
  * ```
  */
 export function repeat(x: Tensor, ...sizes: (number | number[])[]): Tensor {
+  if (gpuArgs(repeat, arguments)) return viaGpu('repeat', repeat, arguments) as never;
   const reps = sizesArg('repeat', sizes);
   if (reps.length < x.ndim) throw new RangeError('Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
   const lead = reps.length - x.ndim;
@@ -418,6 +436,7 @@ export function repeat(x: Tensor, ...sizes: (number | number[])[]): Tensor {
  * ```
  */
 export function tile(x: Tensor, ...dims: (number | number[])[]): Tensor {
+  if (gpuArgs(tile, arguments)) return viaGpu('tile', tile, arguments) as never;
   const reps = sizesArg('tile', dims);
   const full = reps.length < x.ndim ? [...new Array<number>(x.ndim - reps.length).fill(1), ...reps] : reps;
   return repeat(x, full);
@@ -435,6 +454,7 @@ export function tile(x: Tensor, ...dims: (number | number[])[]): Tensor {
  * ```
  */
 export function repeatInterleave(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(repeatInterleave, arguments)) return viaGpu('repeatInterleave', repeatInterleave, arguments) as never;
   if (args.length === 0 || (args.length === 1 && isOptions(args[0]) && !('repeats' in (args[0] as object)))) {
     // torch.repeat_interleave(repeats): indices 0..n-1 repeated by the counts in x
     return repeatIndex(countsOf(x, x.numel()));
@@ -501,6 +521,7 @@ function triMask(fn: string, x: Tensor, diagonal: number, lower: boolean): Tenso
  * ```
  */
 export function tril(x: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(tril, arguments)) return viaGpu('tril', tril, arguments) as never;
   const { diagonal } = optArgs('tril', opt, ['diagonal'], { diagonal: 0 as number });
   const m = triMask('tril', x, diagonal, true);
   return where(m, x, scalarOperand(0, x.dtype));
@@ -508,6 +529,7 @@ export function tril(x: Tensor, ...opt: unknown[]): Tensor {
 
 /** Upper triangle of the last two dims (elements below `diagonal` set to zero). */
 export function triu(x: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(triu, arguments)) return viaGpu('triu', triu, arguments) as never;
   const { diagonal } = optArgs('triu', opt, ['diagonal'], { diagonal: 0 as number });
   const m = triMask('triu', x, diagonal, false);
   return where(m, x, scalarOperand(0, x.dtype));
@@ -523,6 +545,7 @@ export function triu(x: Tensor, ...opt: unknown[]): Tensor {
  * ```
  */
 export function meshgrid(...args: (Tensor | Tensor[] | { indexing?: 'ij' | 'xy' })[]): Tensor[] {
+  if (gpuArgs(meshgrid, arguments)) return viaGpu('meshgrid', meshgrid, arguments) as never;
   let rest = args;
   let indexing: 'ij' | 'xy' = 'ij';
   if (rest.length && isOptions(rest[rest.length - 1])) {
@@ -557,6 +580,7 @@ export function meshgrid(...args: (Tensor | Tensor[] | { indexing?: 'ij' | 'xy' 
  * ```
  */
 export function broadcastTensors(...tensors: (Tensor | Tensor[])[]): Tensor[] {
+  if (gpuArgs(broadcastTensors, arguments)) return viaGpu('broadcastTensors', broadcastTensors, arguments) as never;
   const ts = (tensors.length === 1 && Array.isArray(tensors[0]) ? tensors[0] : tensors) as Tensor[];
   let shape: number[] = [];
   for (const t of ts) shape = broadcastShapes(shape, t.shape);

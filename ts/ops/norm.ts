@@ -18,6 +18,8 @@ import { cumsum, mean, norm, quiet, sum } from './reduce.js';
 import { filled, fromValues } from './creation.js';
 import { indexSelect } from './indexing.js';
 import { reshape, expandAs } from './shape.js';
+import { gpuArgs, viaGpu } from '../backend/webgpu/dispatch.js';
+import { gpuLayerNorm, gpuLayerNormBackward } from '../backend/webgpu/norm.js';
 
 declare module '../backend/wasm.js' {
   interface KernelExports {
@@ -100,10 +102,11 @@ function rowNorm(fn: string, rms: boolean, x: Tensor, normalizedShape: number | 
   const n = shapeNumel(ns);
   const rows = n === 0 ? 0 : x.numel() / n;
   const statShape = x.shape.map((d, i) => (dims.includes(i) ? 1 : d));
-  const yf = Tensor._empty(x.shape, 'float32');
-  const meanT = Tensor._empty(statShape, 'float32');
-  const rstdT = Tensor._empty(statShape, 'float32');
-  if (yf.numel() > 0) {
+  const gpuNorm = x.device === 'webgpu' ? gpuLayerNorm(rms, x, weight, bias, statShape, rows, n, eps) : null;
+  const yf = gpuNorm ? gpuNorm.y : Tensor._empty(x.shape, 'float32');
+  const meanT = gpuNorm ? gpuNorm.mean : Tensor._empty(statShape, 'float32');
+  const rstdT = gpuNorm ? gpuNorm.rstd : Tensor._empty(statShape, 'float32');
+  if (!gpuNorm && yf.numel() > 0) {
     const xs = f32(x);
     const ws = weight ? f32(weight) : null;
     const bs = bias ? f32(bias) : null;
@@ -117,6 +120,14 @@ function rowNorm(fn: string, rms: boolean, x: Tensor, normalizedShape: number | 
   record(rms ? 'RMSNorm' : 'LayerNorm', [x, weight, bias], y, [x, weight ?? meanT, meanT, rstdT], ([g], [sx, sw, sm, sr], needs) => {
     if (!isGradEnabled() && isFloating(g.dtype)) {
       // one fused kernel for gx, gw and gb (unless the backward itself is recorded: createGraph)
+      const gg = g.device === 'webgpu' ? gpuLayerNormBackward(rms, sx, weight ? sw : null, g, sm, sr, rows, n, needs) : null;
+      if (gg) {
+        return [
+          gg.gx ? toOut(gg.gx, sx.dtype) : null,
+          gg.gw ? reshape(toOut(gg.gw, (weight as Tensor).dtype), (weight as Tensor).shape) : null,
+          gg.gb ? reshape(toOut(gg.gb, (bias as Tensor).dtype), (bias as Tensor).shape) : null,
+        ];
+      }
       const gx = needs[0] ? Tensor._empty(sx.shape, 'float32') : null;
       const gw = needs[1] ? filled(ns, 0, 'float32') : null;
       const gb = needs[2] ? filled(ns, 0, 'float32') : null;
@@ -163,6 +174,7 @@ function rowNorm(fn: string, rms: boolean, x: Tensor, normalizedShape: number | 
  * ```
  */
 export function layerNorm(x: Tensor, normalizedShape: number | number[], ...args: unknown[]): Tensor {
+  if (gpuArgs(layerNorm, arguments)) return viaGpu('layerNorm', layerNorm, arguments) as never;
   const o = optArgs('layer_norm', args, ['weight', 'bias', 'eps'], { weight: null as Tensor | null, bias: null as Tensor | null, eps: 1e-5 });
   return rowNorm('layer_norm', false, x, normalizedShape, o.weight, o.bias, o.eps);
 }
@@ -177,6 +189,7 @@ export function layerNorm(x: Tensor, normalizedShape: number | number[], ...args
  * ```
  */
 export function rmsNorm(x: Tensor, normalizedShape: number | number[], ...args: unknown[]): Tensor {
+  if (gpuArgs(rmsNorm, arguments)) return viaGpu('rmsNorm', rmsNorm, arguments) as never;
   const o = optArgs('rms_norm', args, ['weight', 'eps'], { weight: null as Tensor | null, eps: null as number | null });
   return rowNorm('rms_norm', true, x, normalizedShape, o.weight, null, o.eps ?? 1.1920928955078125e-7);
 }
@@ -191,6 +204,7 @@ export function rmsNorm(x: Tensor, normalizedShape: number | number[], ...args: 
  * ```
  */
 export function groupNorm(x: Tensor, numGroups: number, ...args: unknown[]): Tensor {
+  if (gpuArgs(groupNorm, arguments)) return viaGpu('groupNorm', groupNorm, arguments) as never;
   const o = optArgs('group_norm', args, ['weight', 'bias', 'eps'], { weight: null as Tensor | null, bias: null as Tensor | null, eps: 1e-5 });
   const fn = 'group_norm';
   checkInput(fn, x);
@@ -257,6 +271,7 @@ export function groupNorm(x: Tensor, numGroups: number, ...args: unknown[]): Ten
  * ```
  */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, ...args: unknown[]): Tensor {
+  if (gpuArgs(batchNorm, arguments)) return viaGpu('batchNorm', batchNorm, arguments) as never;
   const o = optArgs('batch_norm', args, ['weight', 'bias', 'training', 'momentum', 'eps'], {
     weight: null as Tensor | null,
     bias: null as Tensor | null,
@@ -338,6 +353,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
  * ```
  */
 export function instanceNorm(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(instanceNorm, arguments)) return viaGpu('instanceNorm', instanceNorm, arguments) as never;
   const o = optArgs('instance_norm', args, ['runningMean', 'runningVar', 'weight', 'bias', 'useInputStats', 'momentum', 'eps'], {
     runningMean: null as Tensor | null,
     runningVar: null as Tensor | null,
@@ -378,6 +394,7 @@ export function instanceNorm(x: Tensor, ...args: unknown[]): Tensor {
  * ```
  */
 export function normalize(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(normalize, arguments)) return viaGpu('normalize', normalize, arguments) as never;
   const o = optArgs('normalize', args, ['p', 'dim', 'eps'], { p: 2 as number, dim: 1 as number | number[], eps: 1e-12 });
   checkInput('normalize', x);
   const n = clampMin(norm(x, o.p, o.dim, true), o.eps);
@@ -394,6 +411,7 @@ export function normalize(x: Tensor, ...args: unknown[]): Tensor {
  * ```
  */
 export function localResponseNorm(x: Tensor, size: number, ...args: unknown[]): Tensor {
+  if (gpuArgs(localResponseNorm, arguments)) return viaGpu('localResponseNorm', localResponseNorm, arguments) as never;
   const o = optArgs('local_response_norm', args, ['alpha', 'beta', 'k'], { alpha: 1e-4, beta: 0.75, k: 1 });
   checkInput('local_response_norm', x);
   if (x.ndim < 3) throw new RangeError(`Expected 3D or higher dimensionality input (got ${x.ndim} dimensions)`);

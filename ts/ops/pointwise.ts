@@ -13,6 +13,8 @@ import { binaryKernels, compareKernels, opCode, unaryKernels, type BinaryOp, typ
 import { sumToShape } from './reduce.js';
 import { optArgs } from './args.js';
 import { defineMethods } from '../tensor/methods.js';
+import { gpuArgs, viaGpu } from '../backend/webgpu/dispatch.js';
+import { GpuNeedsCpu } from '../backend/webgpu/storage.js';
 
 export type Scalar = number | boolean | bigint;
 export type TensorOrScalar = Tensor | Scalar;
@@ -155,6 +157,7 @@ function unaryOutDType(name: string, rule: UnaryDType, d: DType): DType {
 
 /** @internal Runs a unary op of the table with autograd. */
 export function unaryOp(name: UnaryOp, x: Tensor, p = 0, q = 0): Tensor {
+  if (gpuArgs(unaryOp, arguments)) return viaGpu('unaryOp', unaryOp, arguments) as never;
   if (!(x instanceof Tensor)) throw new TypeError(`${name}(): argument 'input' must be Tensor, not ${typeof x}`);
   if (name === 'bitwiseNot' && x.dtype === 'bool') return unaryOp('logicalNot', x);
   const spec = unarySpecs[name];
@@ -247,6 +250,7 @@ function asTensor(v: Tensor | Scalar, dt: DType): Tensor {
 
 /** @internal Runs a binary op of the table with broadcasting, type promotion and autograd. */
 export function binaryOp(name: BinaryOp, a0: TensorOrScalar, b0: TensorOrScalar): Tensor {
+  if (gpuArgs(binaryOp, arguments)) return viaGpu('binaryOp', binaryOp, arguments) as never;
   const a1 = operand(a0, 'input', name);
   const b1 = operand(b0, 'other', name);
   if (!(a1 instanceof Tensor) && !(b1 instanceof Tensor)) throw new TypeError(`${name}(): expected at least one Tensor argument`);
@@ -291,6 +295,11 @@ function ne0(t: Tensor): Tensor {
 
 function eqScalarAny(t: Tensor, v: number): boolean {
   const m = launchBinary(opCode(compareKernels, 'eq'), t, scalarOperand(v, t.dtype), computeDType(t.dtype), true);
+  // a webgpu result cannot be read synchronously: the op falls back to the CPU as a whole
+  if (m.device !== 'cpu') {
+    m.dispose();
+    throw new GpuNeedsCpu();
+  }
   const d = m.dataSync();
   m.dispose();
   return d.some((x) => x !== 0);
@@ -298,6 +307,7 @@ function eqScalarAny(t: Tensor, v: number): boolean {
 
 /** @internal Comparison with broadcasting and promotion; returns a bool tensor. */
 export function compareOp(name: CompareOp, a0: TensorOrScalar, b0: TensorOrScalar): Tensor {
+  if (gpuArgs(compareOp, arguments)) return viaGpu('compareOp', compareOp, arguments) as never;
   const a1 = operand(a0, 'input', name);
   const b1 = operand(b0, 'other', name);
   const cd = resultType(a1, b1);
@@ -315,6 +325,7 @@ export function compareOp(name: CompareOp, a0: TensorOrScalar, b0: TensorOrScala
 
 /** Elementwise x + alpha * y with broadcasting. `torch.add(x, 1)`, `x.add(y, { alpha: 2 })`. */
 export function add(x: TensorOrScalar, y: TensorOrScalar, ...opt: unknown[]): Tensor {
+  if (gpuArgs(add, arguments)) return viaGpu('add', add, arguments) as never;
   const { alpha } = optArgs('add', opt, ['alpha'], { alpha: 1 as number });
   return binaryOp('add', x, alpha === 1 ? y : mulAlpha(y, alpha));
 }
@@ -323,6 +334,7 @@ function mulAlpha(y: TensorOrScalar, alpha: number): TensorOrScalar {
 }
 /** Elementwise x - alpha * y. */
 export function sub(x: TensorOrScalar, y: TensorOrScalar, ...opt: unknown[]): Tensor {
+  if (gpuArgs(sub, arguments)) return viaGpu('sub', sub, arguments) as never;
   const { alpha } = optArgs('sub', opt, ['alpha'], { alpha: 1 as number });
   return binaryOp('sub', x, alpha === 1 ? y : mulAlpha(y, alpha));
 }
@@ -331,6 +343,7 @@ export const rsub = (x: TensorOrScalar, y: TensorOrScalar): Tensor => binaryOp('
 export const mul = (x: TensorOrScalar, y: TensorOrScalar): Tensor => binaryOp('mul', x, y);
 /** True division (integers promote to float32); `{ roundingMode: 'floor' | 'trunc' }` like PyTorch. */
 export function div(x: TensorOrScalar, y: TensorOrScalar, ...opt: unknown[]): Tensor {
+  if (gpuArgs(div, arguments)) return viaGpu('div', div, arguments) as never;
   const { roundingMode } = optArgs('div', opt, ['roundingMode'], { roundingMode: null as null | 'floor' | 'trunc' });
   if (roundingMode === 'floor') return binaryOp('floorDivide', x, y);
   if (roundingMode === 'trunc') return binaryOp('truncDivide', x, y);
@@ -343,6 +356,7 @@ export const remainder = (x: TensorOrScalar, y: TensorOrScalar): Tensor => binar
 export const fmod = (x: TensorOrScalar, y: TensorOrScalar): Tensor => binaryOp('fmod', x, y);
 /** x ** y; scalar exponents use a fused kernel. */
 export function pow(x: TensorOrScalar, y: TensorOrScalar): Tensor {
+  if (gpuArgs(pow, arguments)) return viaGpu('pow', pow, arguments) as never;
   if (x instanceof Tensor && typeof y === 'number' && isFloating(x.dtype)) {
     if (y === 1) return unaryOp('powScalar', x, 1);
     if (y === 2) return unaryOp('powScalar', x, 2);
@@ -427,6 +441,7 @@ export const rad2deg = (x: Tensor): Tensor => unaryOp('rad2deg', x);
 export const logit = (x: Tensor): Tensor => unaryOp('logit', x);
 /** Rounds half to even like PyTorch; `{ decimals }` scales first. */
 export function round(x: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(round, arguments)) return viaGpu('round', round, arguments) as never;
   const { decimals } = optArgs('round', opt, ['decimals'], { decimals: 0 as number });
   if (decimals === 0) return unaryOp('round', x);
   const s = 10 ** decimals;
@@ -435,6 +450,7 @@ export function round(x: Tensor, ...opt: unknown[]): Tensor {
 
 /** Clamps into [min, max]; either bound may be omitted (`x.clamp({ max: 0.5 })`) or a tensor. */
 export function clamp(x: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(clamp, arguments)) return viaGpu('clamp', clamp, arguments) as never;
   const { min, max } = optArgs('clamp', opt, ['min', 'max'], { min: null as number | Tensor | null, max: null as number | Tensor | null });
   if (min === null && max === null) throw new TypeError("clamp(): at least one of 'min' or 'max' must not be None");
   if (min instanceof Tensor || max instanceof Tensor) {
@@ -465,6 +481,7 @@ export const clampMax = (x: Tensor, v: number): Tensor => unaryOp('clampMax', x,
 export function where(cond: Tensor): Tensor[];
 export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor;
 export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Tensor | Tensor[] {
+  if (gpuArgs(where, arguments)) return viaGpu('where', where, arguments) as never;
   if (!(cond instanceof Tensor)) throw new TypeError(`where(): argument 'condition' must be Tensor, not ${typeof cond}`);
   if (a === undefined && b === undefined) {
     // torch.where(cond) is torch.nonzero(cond, as_tuple=True)
@@ -496,11 +513,13 @@ export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Ten
  * ```
  */
 export function lerp(start: Tensor, end: TensorOrScalar, weight: TensorOrScalar): Tensor {
+  if (gpuArgs(lerp, arguments)) return viaGpu('lerp', lerp, arguments) as never;
   return add(start, mul(weight, sub(end, start)));
 }
 
 /** input + value * tensor1 * tensor2. */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(addcmul, arguments)) return viaGpu('addcmul', addcmul, arguments) as never;
   const { value } = optArgs('addcmul', opt, ['value'], { value: 1 as number });
   const prod = mul(tensor1, tensor2);
   return add(input, value === 1 ? prod : mul(prod, value));
@@ -508,6 +527,7 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...opt:
 
 /** input + value * tensor1 / tensor2. */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(addcdiv, arguments)) return viaGpu('addcdiv', addcdiv, arguments) as never;
   const { value } = optArgs('addcdiv', opt, ['value'], { value: 1 as number });
   if (!isFloating(tensor1.dtype) && !isFloating(tensor2.dtype)) {
     throw new TypeError('Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2.');
@@ -520,6 +540,7 @@ export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...opt:
 
 /** @internal Applies an out-of-place result to x in place (autograd: x takes over y's history). */
 export function assignInPlace(x: Tensor, y: Tensor, name: string): Tensor {
+  if (gpuArgs(assignInPlace, arguments)) return viaGpu('assignInPlace', assignInPlace, arguments) as never;
   if (x.requiresGrad && x.isLeaf && isGradEnabled()) {
     throw new Error(`a leaf Variable that requires grad is being used in an in-place operation (${name}_).`);
   }

@@ -15,6 +15,8 @@ import { optArgs } from './args.js';
 import { mul } from './pointwise.js';
 import { squeeze, toDType, unsqueeze } from './shape.js';
 import { expandInts, f32c } from './conv.js';
+import { gpuArgs, viaGpu } from '../backend/webgpu/dispatch.js';
+import { gpuMaxPool2d, gpuPlaneGather, gpuPlaneScatter, gpuResample, type PoolGeo } from '../backend/webgpu/pool.js';
 
 declare module '../backend/wasm.js' {
   interface KernelExports {
@@ -61,6 +63,10 @@ function repeatFactor(tb: AxisTable): number {
 }
 
 function resampleRaw(x0: Tensor, dim: number, tb: AxisTable, transpose: boolean): Tensor {
+  if (x0.device === 'webgpu') {
+    const r = gpuResample(x0, dim, tb, transpose);
+    if (r) return r;
+  }
   const shape = x0.shape.slice();
   shape[dim] = transpose ? tb.Lin : tb.Lout;
   const out = Tensor._empty(shape, 'float32');
@@ -87,6 +93,7 @@ function resampleRaw(x0: Tensor, dim: number, tb: AxisTable, transpose: boolean)
  * mapping Lout back to Lin with scatter-add). Each direction's gradient is the other direction.
  */
 export function resampleAxis(x: Tensor, dim: number, tb: AxisTable, transpose = false): Tensor {
+  if (gpuArgs(resampleAxis, arguments)) return viaGpu('resampleAxis', resampleAxis, arguments) as never;
   const y = resampleRaw(x, dim, tb, transpose);
   record(transpose ? 'ResampleBackward' : 'Resample', [x], y, [], ([g]) => [resampleAxis(g, dim, tb, !transpose)]);
   return y;
@@ -94,6 +101,7 @@ export function resampleAxis(x: Tensor, dim: number, tb: AxisTable, transpose = 
 
 /** Builds an AxisTable from a function listing the (index, weight) taps of each output position. */
 export function buildTable(Lin: number, Lout: number, T: number, taps: (o: number, push: (i: number, w: number) => void) => void): AxisTable {
+  if (gpuArgs(buildTable, arguments)) return viaGpu('buildTable', buildTable, arguments) as never;
   const idx = new Int32Array(Lout * T).fill(-1);
   const w = new Float32Array(Lout * T);
   for (let o = 0; o < Lout; o++) {
@@ -109,6 +117,10 @@ export function buildTable(Lin: number, Lout: number, T: number, taps: (o: numbe
 }
 
 function planeGatherRaw(x0: Tensor, ind: Tensor, outShape: number[]): Tensor {
+  if (x0.device === 'webgpu') {
+    const r = gpuPlaneGather(x0, ind, outShape);
+    if (r) return r;
+  }
   const out = Tensor._empty(outShape, 'float32');
   if (out.numel() === 0) return out;
   const x = f32c(x0);
@@ -121,6 +133,10 @@ function planeGatherRaw(x0: Tensor, ind: Tensor, outShape: number[]): Tensor {
 }
 
 function planeScatterRaw(g0: Tensor, ind: Tensor, inShape: number[]): Tensor {
+  if (g0.device === 'webgpu') {
+    const r = gpuPlaneScatter(g0, ind, inShape);
+    if (r) return r;
+  }
   const out = Tensor._empty(inShape, 'float32');
   if (out.numel() === 0) return out;
   const g = f32c(g0);
@@ -220,12 +236,13 @@ export interface MaxPoolOptions {
  * `launch(x, out, ind)` allocates its scratch, then fetches pointers and runs the kernel (x is
  * contiguous float32). Records the scatter-add gradient.
  */
-function maxPoolWith(x: Tensor, OH: number, OW: number, launch: (xc: Tensor, out: Tensor, ind: Tensor) => void, attrs?: Record<string, unknown>): [Tensor, Tensor] {
+function maxPoolWith(x: Tensor, OH: number, OW: number, launch: (xc: Tensor, out: Tensor, ind: Tensor) => void, attrs?: Record<string, unknown>, gpu?: PoolGeo): [Tensor, Tensor] {
   const [N, C] = x.shape;
   const shape = [N, C, OH, OW];
-  const out = Tensor._empty(shape, 'float32');
-  const ind = Tensor._empty(shape, 'int64');
-  if (out.numel() > 0) {
+  const onGpu = x.device === 'webgpu' && gpu ? gpuMaxPool2d(x, gpu, true) : null;
+  const out = onGpu ? onGpu[0] : Tensor._empty(shape, 'float32');
+  const ind = onGpu ? (onGpu[1] as Tensor) : Tensor._empty(shape, 'int64');
+  if (!onGpu && out.numel() > 0) {
     const xc = f32c(x);
     launch(xc, out, ind);
     if (xc !== x) xc.dispose();
@@ -275,11 +292,13 @@ function maxPoolNd(fn: string, nsp: 1 | 2, input: Tensor, kernelSize: IntOrTuple
     const outS = nsp === 1 ? [x.shape[1], OW] : [x.shape[1], OH, OW];
     throw new RangeError(`Given input size: (${inS.join('x')}). Calculated output size: (${outS.join('x')}). Output size is too small`);
   }
+  const geo: PoolGeo = { kh, kw, sh, sw, ph, pw, dh, dw, OH, OW };
   if (!o.returnIndices && !(isGradEnabled() && x.requiresGrad)) {
     // inference: values only, separable SIMD kernel
     const [N, C, H, W] = x.shape;
-    let y = Tensor._empty([N, C, OH, OW], 'float32');
-    if (y.numel() > 0) {
+    const onGpu = x.device === 'webgpu' ? gpuMaxPool2d(x, geo, false) : null;
+    let y = onGpu ? onGpu[0] : Tensor._empty([N, C, OH, OW], 'float32');
+    if (!onGpu && y.numel() > 0) {
       const xc = f32c(x);
       const tmp = Tensor._empty([H * OW], 'float32');
       kernels.maxpool2d_values_f32(xc._ptr(), N * C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, y._ptr(), tmp._ptr());
@@ -296,7 +315,7 @@ function maxPoolNd(fn: string, nsp: 1 | 2, input: Tensor, kernelSize: IntOrTuple
     kernels.maxpool2d_idx_f32(xc._ptr(), N * C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, out._ptr(), ind._ptr(), tv._ptr(), ti._ptr());
     tv.dispose();
     ti.dispose();
-  }, { kernel: [kh, kw], stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw], ceilMode: o.ceilMode });
+  }, { kernel: [kh, kw], stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw], ceilMode: o.ceilMode }, geo);
   if (nsp === 1) {
     y = squeeze(y, 2);
     ind = squeeze(ind, 2);
@@ -319,6 +338,7 @@ function maxPoolNd(fn: string, nsp: 1 | 2, input: Tensor, kernelSize: IntOrTuple
 export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, ...rest: (IntOrTuple | boolean | null | MaxPoolOptions | undefined)[]): Tensor;
 export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, ...rest: unknown[]): Tensor | [Tensor, Tensor] {
+  if (gpuArgs(maxPool2d, arguments)) return viaGpu('maxPool2d', maxPool2d, arguments) as never;
   return maxPoolNd('max_pool2d', 2, input, kernelSize, rest);
 }
 
@@ -333,6 +353,7 @@ export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, ...rest: unknow
 export function maxPool1d(input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool1d(input: Tensor, kernelSize: IntOrTuple, ...rest: (IntOrTuple | boolean | null | MaxPoolOptions | undefined)[]): Tensor;
 export function maxPool1d(input: Tensor, kernelSize: IntOrTuple, ...rest: unknown[]): Tensor | [Tensor, Tensor] {
+  if (gpuArgs(maxPool1d, arguments)) return viaGpu('maxPool1d', maxPool1d, arguments) as never;
   return maxPoolNd('max_pool1d', 1, input, kernelSize, rest);
 }
 
@@ -375,6 +396,7 @@ function adaptiveMaxNd(fn: string, nsp: 1 | 2, input: Tensor, outputSize: unknow
 export function adaptiveMaxPool2d(input: Tensor, outputSize: IntOrTuple | (number | null)[], returnIndices: true | { returnIndices: true }): [Tensor, Tensor];
 export function adaptiveMaxPool2d(input: Tensor, outputSize: IntOrTuple | (number | null)[], returnIndices?: boolean | { returnIndices?: boolean }): Tensor;
 export function adaptiveMaxPool2d(input: Tensor, outputSize: IntOrTuple | (number | null)[], ...rest: (boolean | { returnIndices?: boolean } | undefined)[]): Tensor | [Tensor, Tensor] {
+  if (gpuArgs(adaptiveMaxPool2d, arguments)) return viaGpu('adaptiveMaxPool2d', adaptiveMaxPool2d, arguments) as never;
   const o = optArgs('adaptive_max_pool2d', rest, ['returnIndices'], { returnIndices: false });
   return adaptiveMaxNd('adaptive_max_pool2d', 2, input, outputSize, o.returnIndices);
 }
@@ -390,6 +412,7 @@ export function adaptiveMaxPool2d(input: Tensor, outputSize: IntOrTuple | (numbe
 export function adaptiveMaxPool1d(input: Tensor, outputSize: number | number[], returnIndices: true | { returnIndices: true }): [Tensor, Tensor];
 export function adaptiveMaxPool1d(input: Tensor, outputSize: number | number[], returnIndices?: boolean | { returnIndices?: boolean }): Tensor;
 export function adaptiveMaxPool1d(input: Tensor, outputSize: number | number[], ...rest: (boolean | { returnIndices?: boolean } | undefined)[]): Tensor | [Tensor, Tensor] {
+  if (gpuArgs(adaptiveMaxPool1d, arguments)) return viaGpu('adaptiveMaxPool1d', adaptiveMaxPool1d, arguments) as never;
   const o = optArgs('adaptive_max_pool1d', rest, ['returnIndices'], { returnIndices: false });
   return adaptiveMaxNd('adaptive_max_pool1d', 1, input, outputSize, o.returnIndices);
 }
@@ -465,6 +488,7 @@ function avgPoolNd(fn: string, nsp: 1 | 2, input: Tensor, kernelSize: IntOrTuple
  * ```
  */
 export function avgPool2d(input: Tensor, kernelSize: IntOrTuple, ...rest: unknown[]): Tensor {
+  if (gpuArgs(avgPool2d, arguments)) return viaGpu('avgPool2d', avgPool2d, arguments) as never;
   return traceAs('AvgPool2d', [input], { kernelSize, rest }, () => avgPoolNd('avg_pool2d', 2, input, kernelSize, rest));
 }
 
@@ -477,6 +501,7 @@ export function avgPool2d(input: Tensor, kernelSize: IntOrTuple, ...rest: unknow
  * ```
  */
 export function avgPool1d(input: Tensor, kernelSize: IntOrTuple, ...rest: unknown[]): Tensor {
+  if (gpuArgs(avgPool1d, arguments)) return viaGpu('avgPool1d', avgPool1d, arguments) as never;
   return avgPoolNd('avg_pool1d', 1, input, kernelSize, rest);
 }
 
@@ -489,6 +514,7 @@ export function avgPool1d(input: Tensor, kernelSize: IntOrTuple, ...rest: unknow
  * ```
  */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: IntOrTuple | (number | null)[]): Tensor {
+  if (gpuArgs(adaptiveAvgPool2d, arguments)) return viaGpu('adaptiveAvgPool2d', adaptiveAvgPool2d, arguments) as never;
   return traceAs('AdaptiveAvgPool2d', [input], { outputSize }, () => adaptiveAvgPool2dImpl(input, outputSize));
 }
 
@@ -510,6 +536,7 @@ function adaptiveAvgPool2dImpl(input: Tensor, outputSize: IntOrTuple | (number |
  * ```
  */
 export function adaptiveAvgPool1d(input: Tensor, outputSize: number | number[]): Tensor {
+  if (gpuArgs(adaptiveAvgPool1d, arguments)) return viaGpu('adaptiveAvgPool1d', adaptiveAvgPool1d, arguments) as never;
   const p = prepare('adaptive_avg_pool1d', input, 1);
   const L = p.x.shape[2];
   const [os] = outputSizes('adaptive_avg_pool1d', outputSize, [L]);

@@ -21,6 +21,9 @@ import {
   abs, add, div, eq, exp, isnan, logicalAnd, logicalNot, maximum, minimum, mul, ne, pow, sign, sqrt, sub, where,
 } from './pointwise.js';
 import { expand, reshape, unsqueeze, movedim } from './shape.js';
+import { gpuArgs, viaGpu } from '../backend/webgpu/dispatch.js';
+import { gpuArgReduce, gpuMoments, gpuReduce } from '../backend/webgpu/reduce.js';
+import { gpuLogsumexp } from '../backend/webgpu/softmax.js';
 
 declare module '../backend/wasm.js' {
   interface KernelExports {
@@ -48,6 +51,7 @@ export interface ValuesIndices {
 
 /** @internal Builds a `{ values, indices }` result that also destructures as `[values, indices]`. */
 export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  if (gpuArgs(valuesIndices, arguments)) return viaGpu('valuesIndices', valuesIndices, arguments) as never;
   const r = { values, indices } as ValuesIndices;
   Object.defineProperty(r, Symbol.iterator, { value: function* () { yield values; yield indices; }, enumerable: false });
   return r;
@@ -55,6 +59,7 @@ export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
 
 /** Normalises a dim argument (number, array; null, undefined or [] = all, as in PyTorch) to sorted unique dims. */
 export function reduceDims(x: Tensor, dim: number | number[] | null | undefined): number[] {
+  if (gpuArgs(reduceDims, arguments)) return viaGpu('reduceDims', reduceDims, arguments) as never;
   if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) return x.shape.map((_, i) => i);
   const list = Array.isArray(dim) ? dim : [dim];
   for (const d of list) {
@@ -67,6 +72,7 @@ export function reduceDims(x: Tensor, dim: number | number[] | null | undefined)
 
 /** Output shape of a reduction. */
 export function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
+  if (gpuArgs(reducedShape, arguments)) return viaGpu('reducedShape', reducedShape, arguments) as never;
   return keepdim ? shape.map((d, i) => (dims.includes(i) ? 1 : d)) : shape.filter((_, i) => !dims.includes(i));
 }
 
@@ -83,6 +89,7 @@ interface Blocks {
  * The caller disposes `src` when it is not x.
  */
 export function reduceBlocks(x: Tensor, dims: readonly number[], cd: DType): Blocks {
+  if (gpuArgs(reduceBlocks, arguments)) return viaGpu('reduceBlocks', reduceBlocks, arguments) as never;
   const k = shapeNumel(dims.map((d) => x.shape[d]));
   const rangeDims = dims.length > 0 && dims[dims.length - 1] - dims[0] + 1 === dims.length;
   if (dims.length === 0) return { src: x.dtype === cd && x.isContiguous() ? x : x._copyTo(cd), outer: x.numel(), k: 1, inner: 1 };
@@ -114,6 +121,7 @@ function release(src: Tensor, x: Tensor): void {
  * an active tracer (torch.jit.trace / torch.onnx.export), which sees the op itself.
  */
 export function quiet<T>(fn: () => T): T {
+  if (gpuArgs(quiet, arguments)) return viaGpu('quiet', quiet, arguments) as never;
   const prev = setTracer(null);
   try {
     return noGrad(fn);
@@ -140,6 +148,7 @@ function dimRuns(dims: readonly number[]): number[][] {
 
 /** @internal Raw reduction (no autograd) of x over dims, computing in x's compute dtype. */
 export function reduceRaw(kind: ReduceKind, x: Tensor, dims: number[], keepdim: boolean, name: string = kind): Tensor {
+  if (gpuArgs(reduceRaw, arguments)) return viaGpu('reduceRaw', reduceRaw, arguments) as never;
   const outShape = reducedShape(x.shape, dims, keepdim);
   const cd = computeDType(x.dtype);
   const k = shapeNumel(dims.map((d) => x.shape[d]));
@@ -147,7 +156,11 @@ export function reduceRaw(kind: ReduceKind, x: Tensor, dims: number[], keepdim: 
     if ((kind === 'max' || kind === 'min' || kind === 'minAbs') && shapeNumel(outShape) > 0) {
       throw new RangeError(`${name}(): Expected reduction dim ${dims[0] ?? ''} to have non-zero size.`);
     }
-    return filled(outShape, kind === 'prod' ? 1 : 0, cd);
+    return filled(outShape, kind === 'prod' ? 1 : 0, cd, x.device);
+  }
+  if (x.device === 'webgpu') {
+    const g = gpuReduce(kind, x, dims, keepdim);
+    if (g) return g;
   }
   const runs = dimRuns(dims);
   if (runs.length > 1 && x.isContiguous() && shapeNumel(outShape) > 0) {
@@ -174,6 +187,7 @@ export function reduceRaw(kind: ReduceKind, x: Tensor, dims: number[], keepdim: 
 
 /** Sums g over broadcast dims so that it has `shape` (the gradient of broadcasting). */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  if (gpuArgs(sumToShape, arguments)) return viaGpu('sumToShape', sumToShape, arguments) as never;
   if (g.shape.length === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
   const lead = g.ndim - shape.length;
   const dims: number[] = [];
@@ -237,6 +251,7 @@ function checkTensor(fn: string, x: unknown): asserts x is Tensor {
  * ```
  */
 export function sum(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(sum, arguments)) return viaGpu('sum', sum, arguments) as never;
   checkTensor('sum', x);
   const o = reduceArgs('sum', args);
   const dims = reduceDims(x, o.dim);
@@ -257,6 +272,7 @@ export function sum(x: Tensor, ...args: unknown[]): Tensor {
  * ```
  */
 export function mean(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(mean, arguments)) return viaGpu('mean', mean, arguments) as never;
   checkTensor('mean', x);
   const o = reduceArgs('mean', args);
   const dt = o.dtype ?? x.dtype;
@@ -269,7 +285,7 @@ export function mean(x: Tensor, ...args: unknown[]): Tensor {
   // scale in the float32 compute dtype before casting back (a float16 sum could overflow)
   const s = reduceRaw('sum', xin, dims, o.keepdim);
   if (xin !== x) xin.dispose();
-  const y = k === 0 ? filled(s.shape, NaN, dt) : toOut(scaleRaw(s, 1 / k), dt);
+  const y = k === 0 ? filled(s.shape, NaN, dt, x.device) : toOut(scaleRaw(s, 1 / k), dt);
   record('Mean', [x], y, [], ([g]) => [div(expandBack(g, x.shape, dims, o.keepdim), k)], { dim: dims, keepdim: o.keepdim });
   return y;
 }
@@ -283,6 +299,7 @@ function scaleRaw(s: Tensor, f: number): Tensor {
 
 /** Product over all elements or over `dim`. */
 export function prod(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(prod, arguments)) return viaGpu('prod', prod, arguments) as never;
   checkTensor('prod', x);
   const o = reduceArgs('prod', args);
   const dims = reduceDims(x, o.dim === null ? null : o.dim);
@@ -305,6 +322,7 @@ export function prod(x: Tensor, ...args: unknown[]): Tensor {
 
 /** Max over `dim` (values only; see max() for indices). */
 export function amax(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(amax, arguments)) return viaGpu('amax', amax, arguments) as never;
   checkTensor('amax', x);
   const o = optArgs('amax', args, ['dim', 'keepdim'], { dim: [] as number | number[], keepdim: false });
   const dims = reduceDims(x, Array.isArray(o.dim) && o.dim.length === 0 ? null : o.dim);
@@ -313,6 +331,7 @@ export function amax(x: Tensor, ...args: unknown[]): Tensor {
 
 /** Min over `dim` (values only). */
 export function amin(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(amin, arguments)) return viaGpu('amin', amin, arguments) as never;
   checkTensor('amin', x);
   const o = optArgs('amin', args, ['dim', 'keepdim'], { dim: [] as number | number[], keepdim: false });
   const dims = reduceDims(x, Array.isArray(o.dim) && o.dim.length === 0 ? null : o.dim);
@@ -321,6 +340,7 @@ export function amin(x: Tensor, ...args: unknown[]): Tensor {
 
 /** @internal max/min values over dims with PyTorch's gradient (split evenly between ties). */
 export function minmax(kind: 'max' | 'min', x: Tensor, dims: number[], keepdim: boolean, name: string = kind): Tensor {
+  if (gpuArgs(minmax, arguments)) return viaGpu('minmax', minmax, arguments) as never;
   if (x.numel() === 0 && shapeNumel(reducedShape(x.shape, dims, keepdim)) <= 1 && dims.length === x.ndim) {
     throw new RangeError(`${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
   }
@@ -350,6 +370,13 @@ function argRaw(fn: string, op: 0 | 1, x: Tensor, dim: number | null, keepdim: b
     dims = x.ndim === 0 ? [] : [d];
     outShape = reducedShape(x.shape, dims, keepdim);
     if (x.ndim > 0 && x.shape[d] === 0 && shapeNumel(outShape) > 0) throw new RangeError(`${fn}(): Expected reduction dim ${d} to have non-zero size.`);
+  }
+  if (x.device === 'webgpu' && shapeNumel(outShape) > 0) {
+    const g = gpuArgReduce(op, x, dims, outShape);
+    if (g) {
+      if (!wantValues) g.values.dispose();
+      return { values: wantValues ? toOut(g.values, x.dtype) : null, indices: g.indices };
+    }
   }
   const indices = Tensor._empty(outShape, 'int64');
   const values = wantValues ? Tensor._empty(outShape, cd) : null;
@@ -403,6 +430,7 @@ export function max(x: Tensor, dim: number, keepdim?: boolean | { keepdim?: bool
 export function max(x: Tensor, opts: { dim: number; keepdim?: boolean }): ValuesIndices;
 export function max(x: Tensor, ...args: unknown[]): Tensor | ValuesIndices;
 export function max(x: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  if (gpuArgs(max, arguments)) return viaGpu('max', max, arguments) as never;
   return maxMin('max', x, args);
 }
 
@@ -413,6 +441,7 @@ export function min(x: Tensor, dim: number, keepdim?: boolean | { keepdim?: bool
 export function min(x: Tensor, opts: { dim: number; keepdim?: boolean }): ValuesIndices;
 export function min(x: Tensor, ...args: unknown[]): Tensor | ValuesIndices;
 export function min(x: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  if (gpuArgs(min, arguments)) return viaGpu('min', min, arguments) as never;
   return maxMin('min', x, args);
 }
 
@@ -434,16 +463,19 @@ function argExt(fn: 'argmax' | 'argmin', x: Tensor, args: unknown[]): Tensor {
  * ```
  */
 export function argmax(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(argmax, arguments)) return viaGpu('argmax', argmax, arguments) as never;
   return argExt('argmax', x, args);
 }
 
 /** Index (int64) of the min over all elements or along `dim`; first occurrence, NaN wins. */
 export function argmin(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(argmin, arguments)) return viaGpu('argmin', argmin, arguments) as never;
   return argExt('argmin', x, args);
 }
 
 /** Min and max together: `{ min, max }` over all elements or along `dim`. */
 export function aminmax(x: Tensor, ...args: unknown[]): { min: Tensor; max: Tensor } {
+  if (gpuArgs(aminmax, arguments)) return viaGpu('aminmax', aminmax, arguments) as never;
   checkTensor('aminmax', x);
   const o = optArgs('aminmax', args, [], { dim: null as number | null, keepdim: false });
   const dims = o.dim === null ? reduceDims(x, null) : reduceDims(x, o.dim);
@@ -494,9 +526,13 @@ function moments(fn: string, x: Tensor, o: VarOpts, takeSqrt: boolean, wantMean:
   const k = shapeNumel(dims.map((d) => x.shape[d]));
   let vOut: Tensor;
   let mOut: Tensor;
-  if (k === 0 || shapeNumel(outShape) === 0) {
-    vOut = filled(outShape, NaN, 'float32');
-    mOut = filled(outShape, NaN, 'float32');
+  const gpuMv = x.device === 'webgpu' && k > 0 && shapeNumel(outShape) > 0 ? gpuMoments(x, dims, keepdim, correction, takeSqrt) : null;
+  if (gpuMv) {
+    vOut = gpuMv.v;
+    mOut = gpuMv.m;
+  } else if (k === 0 || shapeNumel(outShape) === 0) {
+    vOut = filled(outShape, NaN, 'float32', x.device);
+    mOut = filled(outShape, NaN, 'float32', x.device);
   } else if (isOuterInner(x, dims)) {
     // dims = leading run + trailing run (batch-norm style [N, C, S] statistics): no permuting copy
     const runs = dimRuns(dims);
@@ -545,22 +581,26 @@ function moments(fn: string, x: Tensor, o: VarOpts, takeSqrt: boolean, wantMean:
  * ```
  */
 export function variance(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(variance, arguments)) return viaGpu('variance', variance, arguments) as never;
   return moments('var', x, varArgs('var', x, args), false, false)[0];
 }
 
 /** Standard deviation (same arguments as var). */
 export function std(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(std, arguments)) return viaGpu('std', std, arguments) as never;
   return moments('std', x, varArgs('std', x, args), true, false)[0];
 }
 
 /** `[var, mean]` in one pass pair (torch.var_mean). */
 export function varMean(x: Tensor, ...args: unknown[]): [Tensor, Tensor] {
+  if (gpuArgs(varMean, arguments)) return viaGpu('varMean', varMean, arguments) as never;
   const [v, m] = moments('var_mean', x, varArgs('var_mean', x, args), false, true);
   return [v, m];
 }
 
 /** `[std, mean]` (torch.std_mean). */
 export function stdMean(x: Tensor, ...args: unknown[]): [Tensor, Tensor] {
+  if (gpuArgs(stdMean, arguments)) return viaGpu('stdMean', stdMean, arguments) as never;
   const [v, m] = moments('std_mean', x, varArgs('std_mean', x, args), true, true);
   return [v, m];
 }
@@ -581,6 +621,7 @@ export type NormOrd = number | 'fro' | 'nuc';
  * ```
  */
 export function norm(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(norm, arguments)) return viaGpu('norm', norm, arguments) as never;
   checkTensor('norm', x);
   const o = optArgs('norm', args, ['p', 'dim', 'keepdim', 'dtype'], { p: 'fro' as NormOrd, dim: null as number | number[] | null, keepdim: false, dtype: null as DType | null });
   return vectorNorm(x, o.p === 'fro' ? 2 : o.p, o.dim, o.keepdim, o.dtype, 'norm');
@@ -588,6 +629,7 @@ export function norm(x: Tensor, ...args: unknown[]): Tensor {
 
 /** torch.linalg.vector_norm: `ord` (default 2) over all elements or `dim`. */
 export function linalgVectorNorm(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(linalgVectorNorm, arguments)) return viaGpu('linalgVectorNorm', linalgVectorNorm, arguments) as never;
   checkTensor('linalg_vector_norm', x);
   const o = optArgs('linalg_vector_norm', args, ['ord', 'dim', 'keepdim'], { ord: 2 as number, dim: null as number | number[] | null, keepdim: false, dtype: null as DType | null });
   return vectorNorm(x, o.ord, o.dim, o.keepdim, o.dtype, 'linalg_vector_norm');
@@ -643,6 +685,7 @@ function vectorNorm(x: Tensor, p: NormOrd, dim: number | number[] | null, keepdi
  * ```
  */
 export function logsumexp(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(logsumexp, arguments)) return viaGpu('logsumexp', logsumexp, arguments) as never;
   checkTensor('logsumexp', x);
   const o = optArgs('logsumexp', args, ['dim', 'keepdim'], { dim: undefined as number | number[] | undefined, keepdim: false });
   if (o.dim === undefined) throw new TypeError('logsumexp() missing 1 required positional argument: "dim"');
@@ -654,10 +697,11 @@ function logsumexpImpl(x: Tensor, dims: number[], keepdim: boolean): Tensor {
   const xf = isFloating(x.dtype) ? x : x.to('float32');
   const k = shapeNumel(dims.map((d) => xf.shape[d]));
   const outShape = reducedShape(xf.shape, dims, keepdim);
-  if (k === 0) return filled(outShape, -Infinity, xf.dtype);
+  if (k === 0) return filled(outShape, -Infinity, xf.dtype, x.device);
   // one fused kernel (max, then the sum of exp(x - max)); gradient g * exp(x - y) in tensor ops
-  const out = Tensor._empty(outShape, 'float32');
-  if (out.numel() > 0) {
+  const gpuLse = xf.device === 'webgpu' ? gpuLogsumexp(xf, xf.ndim === 0 ? [] : dims, outShape) : null;
+  const out = gpuLse ?? Tensor._empty(outShape, 'float32');
+  if (!gpuLse && out.numel() > 0) {
     const b = reduceBlocks(xf, xf.ndim === 0 ? [] : dims, 'float32');
     kernels.logsumexp(b.src._ptr(), out._ptr(), b.outer, b.k, b.inner);
     release(b.src, xf);
@@ -711,6 +755,7 @@ function scanRaw(op: 0 | 1, x: Tensor, d: number, outDt: DType): Tensor {
  * ```
  */
 export function cumsum(x: Tensor, dim: number | { dim: number; dtype?: DType }, ...args: unknown[]): Tensor {
+  if (gpuArgs(cumsum, arguments)) return viaGpu('cumsum', cumsum, arguments) as never;
   const { d, dtype } = cumArgs('cumsum', x, dim, args);
   const outDt = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
   const y = scanRaw(0, x, d, outDt);
@@ -724,6 +769,7 @@ export function cumsum(x: Tensor, dim: number | { dim: number; dtype?: DType }, 
 
 /** Cumulative product along `dim` (the gradient handles zeros like PyTorch). */
 export function cumprod(x: Tensor, dim: number | { dim: number; dtype?: DType }, ...args: unknown[]): Tensor {
+  if (gpuArgs(cumprod, arguments)) return viaGpu('cumprod', cumprod, arguments) as never;
   const { d, dtype } = cumArgs('cumprod', x, dim, args);
   const outDt = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
   const y = scanRaw(1, x, d, outDt);
@@ -770,11 +816,13 @@ function cumExt(fn: 'cummax' | 'cummin', x: Tensor, dim: unknown): ValuesIndices
 
 /** Running max along `dim` with the index where it was reached: `{ values, indices }`. */
 export function cummax(x: Tensor, dim: number | { dim: number }): ValuesIndices {
+  if (gpuArgs(cummax, arguments)) return viaGpu('cummax', cummax, arguments) as never;
   return cumExt('cummax', x, dim);
 }
 
 /** Running min along `dim`: `{ values, indices }`. */
 export function cummin(x: Tensor, dim: number | { dim: number }): ValuesIndices {
+  if (gpuArgs(cummin, arguments)) return viaGpu('cummin', cummin, arguments) as never;
   return cumExt('cummin', x, dim);
 }
 
@@ -788,7 +836,7 @@ function logicalReduce(fn: 'all' | 'any', x: Tensor, args: unknown[]): Tensor {
   const outShape = reducedShape(x.shape, dims, o.keepdim);
   const k = shapeNumel(dims.map((d) => x.shape[d]));
   let y: Tensor;
-  if (k === 0) y = filled(outShape, fn === 'all', outDt);
+  if (k === 0) y = filled(outShape, fn === 'all', outDt, x.device);
   else {
     const b = x.dtype === 'bool' ? x : quiet(() => ne(x, 0));
     const r = reduceRaw(fn === 'all' ? 'min' : 'max', b, dims, o.keepdim, fn);
@@ -808,16 +856,19 @@ function logicalReduce(fn: 'all' | 'any', x: Tensor, args: unknown[]): Tensor {
  * ```
  */
 export function all(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(all, arguments)) return viaGpu('all', all, arguments) as never;
   return logicalReduce('all', x, args);
 }
 
 /** True where any element (over all or `dim`) is non-zero. */
 export function any(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(any, arguments)) return viaGpu('any', any, arguments) as never;
   return logicalReduce('any', x, args);
 }
 
 /** Number of non-zero elements (int64) over all elements or `dim`. */
 export function countNonzero(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(countNonzero, arguments)) return viaGpu('countNonzero', countNonzero, arguments) as never;
   checkTensor('count_nonzero', x);
   const o = optArgs('count_nonzero', args, ['dim'], { dim: null as number | number[] | null });
   const b = ne(x, 0);
@@ -842,6 +893,7 @@ export function median(x: Tensor, dim: number, keepdim?: boolean | { keepdim?: b
 export function median(x: Tensor, opts: { dim: number; keepdim?: boolean }): ValuesIndices;
 export function median(x: Tensor, ...args: unknown[]): Tensor | ValuesIndices;
 export function median(x: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  if (gpuArgs(median, arguments)) return viaGpu('median', median, arguments) as never;
   checkTensor('median', x);
   const o = optArgs('median', args, ['dim', 'keepdim'], { dim: null as number | null, keepdim: false });
   if (x.dtype === 'bool') throw new TypeError(`"median_cpu" not implemented for 'Bool'`);
@@ -888,6 +940,7 @@ export function median(x: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
  * ```
  */
 export function mode(x: Tensor, ...args: unknown[]): ValuesIndices {
+  if (gpuArgs(mode, arguments)) return viaGpu('mode', mode, arguments) as never;
   checkTensor('mode', x);
   const o = optArgs('mode', args, ['dim', 'keepdim'], { dim: -1 as number, keepdim: false });
   if (typeof o.dim !== 'number') throw new TypeError(`mode(): argument 'dim' must be int, but got ${typeof o.dim}`);
@@ -913,6 +966,7 @@ export function mode(x: Tensor, ...args: unknown[]): ValuesIndices {
 
 /** Sum treating NaN as zero (same arguments as sum). */
 export function nansum(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(nansum, arguments)) return viaGpu('nansum', nansum, arguments) as never;
   checkTensor('nansum', x);
   if (!isFloating(x.dtype)) return sum(x, ...args);
   return sum(where(isnan(x), 0, x), ...args);
@@ -920,6 +974,7 @@ export function nansum(x: Tensor, ...args: unknown[]): Tensor {
 
 /** Mean over the non-NaN elements (floating dtypes only). */
 export function nanmean(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(nanmean, arguments)) return viaGpu('nanmean', nanmean, arguments) as never;
   checkTensor('nanmean', x);
   const o = reduceArgs('nanmean', args);
   const dt = o.dtype ?? x.dtype;

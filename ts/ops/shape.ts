@@ -11,9 +11,11 @@ import { isOptions, optArgs, parseShape } from './args.js';
 import { sumToShape } from './reduce.js';
 import { copyInto } from './launch.js';
 import { filled } from './creation.js';
+import { gpuArgs, toCpuSync, upload, viaGpu } from '../backend/webgpu/dispatch.js';
 
 /** Resolves a view shape with at most one -1. */
 export function inferShape(fn: string, shape: number[], numel: number, given: readonly unknown[]): number[] {
+  if (gpuArgs(inferShape, arguments)) return viaGpu('inferShape', inferShape, arguments) as never;
   let neg = -1;
   let prod = 1;
   shape.forEach((d, i) => {
@@ -71,6 +73,7 @@ function viewStrides(shape: readonly number[], strides: readonly number[], newSh
 
 /** A view with a new shape (no copy); throws when the strides do not allow one, like PyTorch. */
 export function view(x: Tensor, ...shape: (number | number[])[]): Tensor {
+  if (gpuArgs(view, arguments)) return viaGpu('view', view, arguments) as never;
   if (shape.length === 1 && isDType(shape[0])) return viewAsDType(x, shape[0] as unknown as DType);
   const given = shapeArgs('view', shape);
   const ns = inferShape('view', given, x.numel(), given);
@@ -91,6 +94,7 @@ function viewAsDType(_x: Tensor, d: DType): Tensor {
 
 /** Like view, copying only when the layout requires it. */
 export function reshape(x: Tensor, ...shape: (number | number[])[]): Tensor {
+  if (gpuArgs(reshape, arguments)) return viaGpu('reshape', reshape, arguments) as never;
   const given = shapeArgs('reshape', shape);
   const ns = inferShape('reshape', given, x.numel(), given);
   const st = x.ndim === 0 ? contiguousStrides(ns) : viewStrides(x.shape, x._strides, ns);
@@ -104,6 +108,7 @@ export function reshape(x: Tensor, ...shape: (number | number[])[]): Tensor {
 
 /** Flattens dims startDim..endDim into one. */
 export function flatten(x: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(flatten, arguments)) return viaGpu('flatten', flatten, arguments) as never;
   const { startDim, endDim } = optArgs('flatten', opt, ['startDim', 'endDim'], { startDim: 0, endDim: -1 });
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normDim(startDim, x.ndim);
@@ -115,6 +120,7 @@ export function flatten(x: Tensor, ...opt: unknown[]): Tensor {
 
 /** Expands one dim into several. */
 export function unflatten(x: Tensor, dim: number, sizes: number[]): Tensor {
+  if (gpuArgs(unflatten, arguments)) return viaGpu('unflatten', unflatten, arguments) as never;
   const d = normDim(dim, x.ndim);
   const inner = inferShape('unflatten', sizes, x.shape[d], sizes);
   return reshape(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
@@ -122,6 +128,7 @@ export function unflatten(x: Tensor, dim: number, sizes: number[]): Tensor {
 
 /** Reorders dims (a view). */
 export function permute(x: Tensor, ...dims: (number | number[])[]): Tensor {
+  if (gpuArgs(permute, arguments)) return viaGpu('permute', permute, arguments) as never;
   const ds = (dims.length === 1 && Array.isArray(dims[0]) ? dims[0] : dims) as number[];
   if (ds.length !== x.ndim) throw new RangeError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${ds.length}`);
   const nd = ds.map((d) => normDim(d, x.ndim));
@@ -135,6 +142,7 @@ export function permute(x: Tensor, ...dims: (number | number[])[]): Tensor {
 
 /** Swaps two dims (a view). */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  if (gpuArgs(transpose, arguments)) return viaGpu('transpose', transpose, arguments) as never;
   if (x.ndim === 0) return x._view([], [], x._offset);
   const a = normDim(dim0, x.ndim);
   const b = normDim(dim1, x.ndim);
@@ -148,6 +156,7 @@ export const swapdims = transpose;
 
 /** Transpose of a <= 2-d tensor. */
 export function t(x: Tensor): Tensor {
+  if (gpuArgs(t, arguments)) return viaGpu('t', t, arguments) as never;
   if (x.ndim > 2) throw new RangeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
   if (x.ndim >= 2) return transpose(x, 0, 1);
   const y = x._view(x.shape.slice(), x._strides.slice(), x._offset);
@@ -157,6 +166,7 @@ export function t(x: Tensor): Tensor {
 
 /** Moves dims to new positions. */
 export function movedim(x: Tensor, source: number | number[], destination: number | number[]): Tensor {
+  if (gpuArgs(movedim, arguments)) return viaGpu('movedim', movedim, arguments) as never;
   const src = (Array.isArray(source) ? source : [source]).map((d) => normDim(d, x.ndim));
   const dst = (Array.isArray(destination) ? destination : [destination]).map((d) => normDim(d, x.ndim));
   if (src.length !== dst.length) throw new RangeError(`movedim: Invalid source or destination dims: source (${src.length} dims) should contain the same number of dims as destination (${dst.length} dims)`);
@@ -170,6 +180,7 @@ export function movedim(x: Tensor, source: number | number[], destination: numbe
 
 /** Broadcasts to a larger shape without copying (-1 keeps a dim). */
 export function expand(x: Tensor, ...sizes: (number | number[])[]): Tensor {
+  if (gpuArgs(expand, arguments)) return viaGpu('expand', expand, arguments) as never;
   const s = shapeArgs('expand', sizes);
   if (s.length < x.ndim) throw new RangeError(`expand: the number of sizes provided (${s.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
   const off = s.length - x.ndim;
@@ -202,6 +213,7 @@ export const broadcastTo = (x: Tensor, shape: number[]): Tensor => expand(x, sha
 
 /** Removes size-1 dims (all, or the given ones). */
 export function squeeze(x: Tensor, dim?: number | number[]): Tensor {
+  if (gpuArgs(squeeze, arguments)) return viaGpu('squeeze', squeeze, arguments) as never;
   let dims: number[];
   if (dim === undefined) dims = x.shape.map((_, i) => i).filter((i) => x.shape[i] === 1);
   else dims = (Array.isArray(dim) ? dim : [dim]).map((d) => normDim(d, x.ndim)).filter((d) => x.shape[d] === 1);
@@ -214,6 +226,7 @@ export function squeeze(x: Tensor, dim?: number | number[]): Tensor {
 
 /** Inserts a size-1 dim at `dim`. */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  if (gpuArgs(unsqueeze, arguments)) return viaGpu('unsqueeze', unsqueeze, arguments) as never;
   const d = normDim(dim, x.ndim + 1);
   const shape = x.shape.slice();
   const strides = x._strides.slice();
@@ -227,6 +240,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 /** A view of `length` elements of dim starting at `start`. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  if (gpuArgs(narrow, arguments)) return viaGpu('narrow', narrow, arguments) as never;
   if (x.ndim === 0) throw new RangeError('narrow() cannot be applied to a 0-dim tensor.');
   const d = normDim(dim, x.ndim);
   const size = x.shape[d];
@@ -238,6 +252,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** @internal View of x[..., start:stop:step, ...] on dim d (normalised bounds). */
 export function sliceDim(x: Tensor, d: number, start: number, stop: number, step: number): Tensor {
+  if (gpuArgs(sliceDim, arguments)) return viaGpu('sliceDim', sliceDim, arguments) as never;
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const shape = x.shape.slice();
   const strides = x._strides.slice();
@@ -245,7 +260,7 @@ export function sliceDim(x: Tensor, d: number, start: number, stop: number, step
   strides[d] = x._strides[d] * step;
   const y = x._view(shape, strides, x._offset + (n > 0 ? start * x._strides[d] : 0));
   record('Slice', [x], y, [], ([g]) => {
-    const z = filled(x.shape, 0, g.dtype);
+    const z = filled(x.shape, 0, g.dtype, g.device);
     copyInto(sliceDim(z, d, start, stop, step), g);
     return [z];
   }, { dim: d, start, stop, step });
@@ -254,6 +269,7 @@ export function sliceDim(x: Tensor, d: number, start: number, stop: number, step
 
 /** Picks index i of dim (removing the dim): x.select(0, 1) is x[1]. */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  if (gpuArgs(select, arguments)) return viaGpu('select', select, arguments) as never;
   if (x.ndim === 0) throw new RangeError('select() cannot be applied to a 0-dim tensor.');
   const d = normDim(dim, x.ndim);
   const size = x.shape[d];
@@ -265,7 +281,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const strides = x._strides.filter((_, k) => k !== d);
   const y = x._view(shape, strides, x._offset + i * x._strides[d]);
   record('Select', [x], y, [], ([g]) => {
-    const z = filled(x.shape, 0, g.dtype);
+    const z = filled(x.shape, 0, g.dtype, g.device);
     copyInto(select(z, d, i), g);
     return [z];
   }, { dim: d, index: i });
@@ -274,12 +290,14 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 
 /** A contiguous tensor with the same values (x itself when already contiguous). */
 export function contiguous(x: Tensor): Tensor {
+  if (gpuArgs(contiguous, arguments)) return viaGpu('contiguous', contiguous, arguments) as never;
   if (x.isContiguous()) return x;
   return clone(x);
 }
 
 /** A copy with its own storage (differentiable). */
 export function clone(x: Tensor): Tensor {
+  if (gpuArgs(clone, arguments)) return viaGpu('clone', clone, arguments) as never;
   const y = x._copyTo(x.dtype);
   record('Clone', [x], y, [], ([g]) => [g]);
   return y;
@@ -287,11 +305,13 @@ export function clone(x: Tensor): Tensor {
 
 /** A tensor sharing data with x but cut from the autograd graph. */
 export function detach(x: Tensor): Tensor {
+  if (gpuArgs(detach, arguments)) return viaGpu('detach', detach, arguments) as never;
   return x._view(x.shape.slice(), x._strides.slice(), x._offset);
 }
 
 /** Casts to a dtype (differentiable between float dtypes); returns x when nothing changes. */
 export function toDType(x: Tensor, dtype: DType, copy = false): Tensor {
+  if (gpuArgs(toDType, arguments)) return viaGpu('toDType', toDType, arguments) as never;
   checkDType(dtype);
   if (dtype === x.dtype && !copy) return x;
   const y = x._copyTo(dtype);
@@ -301,6 +321,7 @@ export function toDType(x: Tensor, dtype: DType, copy = false): Tensor {
 
 /** x.to(dtype), x.to(device), x.to(device, dtype), x.to({ dtype, device }), x.to(other). */
 export function to(x: Tensor, ...args: unknown[]): Tensor {
+  if (gpuArgs(to, arguments)) return viaGpu('to', to, arguments) as never;
   let dtype: DType | undefined;
   let device: Device | undefined;
   for (const a of args) {
@@ -316,7 +337,13 @@ export function to(x: Tensor, ...args: unknown[]): Tensor {
   }
   let r = dtype ? toDType(x, dtype) : x;
   if (device && device !== r.device) {
-    if (device === 'webgpu') throw new Error("to('webgpu'): the WebGPU backend is not available in this build yet; tensors stay on 'cpu'");
+    const src = r;
+    r = device === 'webgpu' ? upload(src) : toCpuSync(src);
+    if (src !== x) src.dispose();
+    if (x.requiresGrad && isFloating(r.dtype)) {
+      const from = x.device;
+      record('ToCopy', [x], r, [], ([g]) => [to(g, from, x.dtype)]);
+    }
   }
   return r;
 }
@@ -360,6 +387,17 @@ declare module '../tensor/tensor.js' {
     char(): Tensor;
     bool(): Tensor;
     cpu(): Tensor;
+    /**
+     * A CPU copy of this tensor, read back asynchronously (the way to bring a webgpu tensor's values
+     * to the CPU; `x.to('cpu')` works synchronously only when they are already known there).
+     *
+     * @example
+     * ```ts
+     * const y = torch.ones([2], { device: 'webgpu' }).mul(2);
+     * const c = await y.cpuAsync(); // tensor([2., 2.])
+     * ```
+     */
+    cpuAsync(): Promise<Tensor>;
     type(dtype?: DType): Tensor | string;
     requiresGrad_(on?: boolean): Tensor;
   }
@@ -398,6 +436,13 @@ defineMethods({
   char(this: Tensor) { return toDType(this, 'int8'); },
   bool(this: Tensor) { return toDType(this, 'bool'); },
   cpu(this: Tensor) { return to(this, 'cpu'); },
+  async cpuAsync(this: Tensor) {
+    const c = await this._cpuCopyAsync();
+    if (c.isContiguous() && c._offset === 0) return c;
+    const r = c.contiguous();
+    c.dispose();
+    return r;
+  },
   type(this: Tensor, d?: DType) { return d === undefined ? `torch.${this.dtype}` : toDType(this, d); },
   requiresGrad_(this: Tensor, on = true) {
     if (on && !isFloating(this.dtype)) throw new TypeError(`only Tensors of floating point dtype can require gradients (got ${this.dtype})`);

@@ -14,6 +14,8 @@ import { isOptions, optArgs } from './args.js';
 import { toOut } from './launch.js';
 import { exp, mul, neg, sub } from './pointwise.js';
 import { sum } from './reduce.js';
+import { gpuArgs, viaGpu } from '../backend/webgpu/dispatch.js';
+import { gpuSoftmax, gpuSoftmaxBackward } from '../backend/webgpu/softmax.js';
 
 declare module '../backend/wasm.js' {
   interface KernelExports {
@@ -43,6 +45,11 @@ function parse(fn: string, x: Tensor, dim: unknown, args: unknown[]): { d: numbe
 
 /** @internal Forward kernel (no autograd): softmax / log-softmax of x along d, in x's dtype. */
 export function softmaxRaw(x: Tensor, d: number, log: boolean): Tensor {
+  if (gpuArgs(softmaxRaw, arguments)) return viaGpu('softmaxRaw', softmaxRaw, arguments) as never;
+  if (x.device === 'webgpu') {
+    const gy = gpuSoftmax(x, d, log);
+    if (gy) return toOut(gy, x.dtype);
+  }
   const out = Tensor._empty(x.shape, 'float32');
   if (out.numel() > 0) {
     const src = x.isContiguous() && x.dtype === 'float32' ? x : x._copyTo('float32');
@@ -60,6 +67,11 @@ function blocks(x: Tensor, d: number): [number, number, number] {
 
 /** @internal Fused input gradient (no autograd) from the forward output y and output gradient g. */
 export function softmaxBackwardRaw(y: Tensor, g: Tensor, d: number, log: boolean): Tensor {
+  if (gpuArgs(softmaxBackwardRaw, arguments)) return viaGpu('softmaxBackwardRaw', softmaxBackwardRaw, arguments) as never;
+  if (y.device === 'webgpu' && g.device === 'webgpu') {
+    const gx = gpuSoftmaxBackward(y, g, d, log);
+    if (gx) return toOut(gx, g.dtype);
+  }
   const out = Tensor._empty(y.shape, 'float32');
   if (out.numel() > 0) {
     const ys = y.isContiguous() && y.dtype === 'float32' ? y : y._copyTo('float32');
@@ -100,16 +112,19 @@ function run(fn: 'softmax' | 'log_softmax', x0: Tensor, dim: unknown, args: unkn
  * ```
  */
 export function softmax(x: Tensor, dim: number | { dim: number; dtype?: DType }, ...args: unknown[]): Tensor {
+  if (gpuArgs(softmax, arguments)) return viaGpu('softmax', softmax, arguments) as never;
   return run('softmax', x, dim, args);
 }
 
 /** log(softmax(x)) along `dim`, computed as x - max - log(sum(exp(x - max))). */
 export function logSoftmax(x: Tensor, dim: number | { dim: number; dtype?: DType }, ...args: unknown[]): Tensor {
+  if (gpuArgs(logSoftmax, arguments)) return viaGpu('logSoftmax', logSoftmax, arguments) as never;
   return run('log_softmax', x, dim, args);
 }
 
 /** softmax(-x) along `dim`. */
 export function softmin(x: Tensor, dim: number | { dim: number; dtype?: DType }, ...args: unknown[]): Tensor {
+  if (gpuArgs(softmin, arguments)) return viaGpu('softmin', softmin, arguments) as never;
   return run('softmax', x, dim, args, true);
 }
 

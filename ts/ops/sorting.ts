@@ -16,6 +16,7 @@ import { filled, fromValues } from './creation.js';
 import { eq, floor, logicalAnd, ge, le, mul, sub, clamp } from './pointwise.js';
 import { movedim, reshape, squeeze, unsqueeze, contiguous, sliceDim } from './shape.js';
 import { gather, indexSelect, scatterAdd, takeAlongDim } from './indexing.js';
+import { gpuArgs, viaGpu } from '../backend/webgpu/dispatch.js';
 
 declare module '../backend/wasm.js' {
   interface KernelExports {
@@ -76,7 +77,7 @@ function sortCore(x: Tensor, d: number, descending: boolean): SortResult {
 
 function scatterBack(x: Tensor, d: number, idx: Tensor, g: Tensor): Tensor {
   if (x.ndim === 0) return reshape(g, []);
-  return scatterAdd(filled(x.shape, 0, g.dtype), d, idx, g);
+  return scatterAdd(filled(x.shape, 0, g.dtype, g.device), d, idx, g);
 }
 
 /**
@@ -90,6 +91,7 @@ function scatterBack(x: Tensor, d: number, idx: Tensor, g: Tensor): Tensor {
  * ```
  */
 export function sort(x: Tensor, ...opt: unknown[]): SortResult {
+  if (gpuArgs(sort, arguments)) return viaGpu('sort', sort, arguments) as never;
   if (!(x instanceof Tensor)) throw new TypeError(`sort(): argument 'input' must be Tensor, not ${typeof x}`);
   let args = opt;
   if (args.length === 1 && typeof args[0] === 'boolean') args = [-1, args[0]];
@@ -109,6 +111,7 @@ export function sort(x: Tensor, ...opt: unknown[]): SortResult {
  * ```
  */
 export function argsort(x: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(argsort, arguments)) return viaGpu('argsort', argsort, arguments) as never;
   const { dim, descending, stable } = optArgs('argsort', opt, ['dim', 'descending', 'stable'], { dim: -1 as number, descending: false as boolean, stable: false as boolean });
   const r = noGrad(() => sort(x, { dim, descending, stable }));
   r.values.dispose();
@@ -117,6 +120,7 @@ export function argsort(x: Tensor, ...opt: unknown[]): Tensor {
 
 /** Sorts along dim 0 (values only). */
 export function msort(x: Tensor): Tensor {
+  if (gpuArgs(msort, arguments)) return viaGpu('msort', msort, arguments) as never;
   return sort(x, 0).values;
 }
 
@@ -130,6 +134,7 @@ export function msort(x: Tensor): Tensor {
  * ```
  */
 export function topk(x: Tensor, k: number | ({ k: number } & Record<string, unknown>), ...opt: unknown[]): SortResult {
+  if (gpuArgs(topk, arguments)) return viaGpu('topk', topk, arguments) as never;
   if (isOptions(k)) {
     const { k: kk, ...rest } = k as { k: number } & Record<string, unknown>;
     return topk(x, kk, rest);
@@ -165,6 +170,7 @@ function selectK(x: Tensor, d: number, n: number, k: number, largest: boolean, s
  * ```
  */
 export function kthvalue(x: Tensor, k: number | ({ k: number } & Record<string, unknown>), ...opt: unknown[]): SortResult {
+  if (gpuArgs(kthvalue, arguments)) return viaGpu('kthvalue', kthvalue, arguments) as never;
   if (isOptions(k)) {
     const { k: kk, ...rest } = k as { k: number } & Record<string, unknown>;
     return kthvalue(x, kk, rest);
@@ -228,6 +234,7 @@ function runs(flat: Tensor, outDType: DType): { values: Tensor; gid: Tensor; cou
  * ```
  */
 export function unique(x: Tensor, ...opt: unknown[]): Tensor | Tensor[] {
+  if (gpuArgs(unique, arguments)) return viaGpu('unique', unique, arguments) as never;
   const o = optArgs<UniqueOpts>('unique', opt, ['sorted', 'returnInverse', 'returnCounts', 'dim'], { sorted: true, returnInverse: false, returnCounts: false, dim: null });
   if (o.dim !== null) return uniqueDim(x, normDim(o.dim, x.ndim), o.returnInverse, o.returnCounts, true);
   return noGrad(() => {
@@ -258,6 +265,7 @@ export function unique(x: Tensor, ...opt: unknown[]): Tensor | Tensor[] {
  * ```
  */
 export function uniqueConsecutive(x: Tensor, ...opt: unknown[]): Tensor | Tensor[] {
+  if (gpuArgs(uniqueConsecutive, arguments)) return viaGpu('uniqueConsecutive', uniqueConsecutive, arguments) as never;
   const o = optArgs('unique_consecutive', opt, ['returnInverse', 'returnCounts', 'dim'], { returnInverse: false as boolean, returnCounts: false as boolean, dim: null as number | null });
   if (o.dim !== null) return uniqueDim(x, normDim(o.dim, x.ndim), o.returnInverse, o.returnCounts, false);
   return noGrad(() => {
@@ -323,6 +331,7 @@ type SearchOpts = { outInt32: boolean; right: boolean; side: 'left' | 'right' | 
  * ```
  */
 export function searchsorted(sortedSequence: Tensor, values: Tensor | number, ...opt: unknown[]): Tensor {
+  if (gpuArgs(searchsorted, arguments)) return viaGpu('searchsorted', searchsorted, arguments) as never;
   const o = optArgs<SearchOpts>('searchsorted', opt, ['outInt32', 'right', 'side', 'sorter'], { outInt32: false, right: false, side: null, sorter: null });
   if (o.side !== null && o.side !== 'left' && o.side !== 'right') throw new RangeError(`torch.searchsorted(): side can only be 'left' or 'right' but got ${String(o.side)}`);
   if (o.side === 'left' && o.right) throw new RangeError("torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True");
@@ -362,6 +371,7 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, ..
  * ```
  */
 export function bucketize(input: Tensor | number, boundaries: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(bucketize, arguments)) return viaGpu('bucketize', bucketize, arguments) as never;
   const { outInt32, right } = optArgs('bucketize', opt, ['outInt32', 'right'], { outInt32: false as boolean, right: false as boolean });
   if (!(boundaries instanceof Tensor) || boundaries.ndim !== 1) throw new RangeError(`boundaries tensor must be 1 dimension, but got dim(${boundaries instanceof Tensor ? boundaries.ndim : 0})`);
   if (input instanceof Tensor && input.ndim > 0) {
@@ -380,6 +390,7 @@ export function bucketize(input: Tensor | number, boundaries: Tensor, ...opt: un
  * ```
  */
 export function isin(elements: Tensor | number, testElements: Tensor | number, ...opt: unknown[]): Tensor {
+  if (gpuArgs(isin, arguments)) return viaGpu('isin', isin, arguments) as never;
   const { invert } = optArgs('isin', opt, ['assumeUnique', 'invert'], { assumeUnique: false as boolean, invert: false as boolean });
   return noGrad(() => {
     const el = elements instanceof Tensor ? elements : fromValues([elements], [], Number.isInteger(elements) ? 'int64' : 'float32');
@@ -405,6 +416,7 @@ export function isin(elements: Tensor | number, testElements: Tensor | number, .
  * ```
  */
 export function histc(x: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(histc, arguments)) return viaGpu('histc', histc, arguments) as never;
   const o = optArgs('histc', opt, ['bins', 'min', 'max'], { bins: 100 as number, min: 0 as number, max: 0 as number });
   if (!isFloating(x.dtype)) throw new TypeError(`"histogram_cpu" not implemented for '${x.dtype}'`);
   if (!Number.isInteger(o.bins) || o.bins <= 0) throw new RangeError(`torch.histc(): bins must be > 0, but got ${o.bins} for dimension 0`);
@@ -443,6 +455,7 @@ export function histc(x: Tensor, ...opt: unknown[]): Tensor {
  * ```
  */
 export function bincount(x: Tensor, ...opt: unknown[]): Tensor {
+  if (gpuArgs(bincount, arguments)) return viaGpu('bincount', bincount, arguments) as never;
   const { weights, minlength } = optArgs('bincount', opt, ['weights', 'minlength'], { weights: null as Tensor | null, minlength: 0 as number });
   if (x.ndim !== 1 || isFloating(x.dtype) || x.dtype === 'bool') throw new RangeError('bincount only supports 1-d non-negative integral inputs.');
   const vals = x.dataSync() as ArrayLike<number | bigint>;

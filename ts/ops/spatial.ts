@@ -16,6 +16,7 @@ import { copyInto } from './launch.js';
 import { expandInts, f32c } from './conv.js';
 import { adaptiveAvgPool1d, adaptiveAvgPool2d, buildTable, resampleAxis, type AxisTable } from './pool.js';
 import { filled } from './creation.js';
+import { gpuArgs, viaGpu } from '../backend/webgpu/dispatch.js';
 
 const fmtShape = (s: readonly number[]): string => `[${s.join(', ')}]`;
 const f = Math.fround;
@@ -104,6 +105,7 @@ function interpTable(mode: InterpolateMode, Lin: number, Lout: number, align: bo
  * ```
  */
 export function interpolate(input: Tensor, ...rest: (number | number[] | null | string | boolean | InterpolateOptions | undefined)[]): Tensor {
+  if (gpuArgs(interpolate, arguments)) return viaGpu('interpolate', interpolate, arguments) as never;
   const o = optArgs<Required<InterpolateOptions>>('interpolate', rest, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias'], {
     size: null, scaleFactor: null, mode: 'nearest', alignCorners: null, recomputeScaleFactor: null, antialias: false,
   });
@@ -189,6 +191,7 @@ function padTable(mode: PadMode, L: number, a: number, b: number): AxisTable {
  * ```
  */
 export function pad(input: Tensor, padding: number[], ...rest: (string | number | null | { mode?: PadMode; value?: number | null } | undefined)[]): Tensor {
+  if (gpuArgs(pad, arguments)) return viaGpu('pad', pad, arguments) as never;
   const o = optArgs<{ mode: PadMode; value: number | null }>('pad', rest, ['mode', 'value'], { mode: 'constant', value: null });
   const mode = o.mode;
   if (!['constant', 'reflect', 'replicate', 'circular'].includes(mode)) throw new RangeError(`Unrecognised padding mode ${mode as string}`);
@@ -266,6 +269,7 @@ function padIntegerConstant(input: Tensor, dims: [number, number, number][], val
  * ```
  */
 export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
+  if (gpuArgs(pixelShuffle, arguments)) return viaGpu('pixelShuffle', pixelShuffle, arguments) as never;
   const r = upscaleFactor;
   if (!Number.isInteger(r) || r <= 0) throw new RangeError(`pixel_shuffle expects a positive upscale_factor, but got ${r}`);
   if (input.ndim < 3) throw new RangeError(`pixel_shuffle expects input to have at least 3 dimensions, but got input with ${input.ndim} dimension(s)`);
@@ -289,6 +293,7 @@ export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
  * ```
  */
 export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
+  if (gpuArgs(pixelUnshuffle, arguments)) return viaGpu('pixelUnshuffle', pixelUnshuffle, arguments) as never;
   const r = downscaleFactor;
   if (!Number.isInteger(r) || r <= 0) throw new RangeError(`pixel_unshuffle expects a positive downscale_factor, but got ${r}`);
   if (input.ndim < 3) throw new RangeError(`pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${input.ndim} dimension(s)`);
@@ -366,6 +371,7 @@ function foldArgs(fn: string, kernelSize: number | number[], rest: unknown[]): {
  * ```
  */
 export function unfold(input: Tensor, kernelSize: number | number[], ...rest: (number | number[] | FoldOptions | undefined)[]): Tensor {
+  if (gpuArgs(unfold, arguments)) return viaGpu('unfold', unfold, arguments) as never;
   const { k, d, p, s } = foldArgs('unfold', kernelSize, rest);
   if (input.ndim !== 3 && input.ndim !== 4) throw new RangeError(`Input Error: Only 3D or 4D input Tensors are supported (got ${input.ndim}D)`);
   if (!input.isFloatingPoint()) throw new TypeError(`unfold(): expected a floating point input, but got ${input.dtype}`);
@@ -393,6 +399,7 @@ export function unfold(input: Tensor, kernelSize: number | number[], ...rest: (n
  * ```
  */
 export function fold(input: Tensor, outputSize: number | number[], kernelSize: number | number[], ...rest: (number | number[] | FoldOptions | undefined)[]): Tensor {
+  if (gpuArgs(fold, arguments)) return viaGpu('fold', fold, arguments) as never;
   const { k, d, p, s } = foldArgs('fold', kernelSize, rest);
   const os = expandInts('fold', 'output_size', outputSize, 2);
   if (input.ndim !== 2 && input.ndim !== 3) throw new RangeError(`Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported (got ${input.ndim}D)`);

@@ -6,7 +6,8 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { optArgs } from '../ops/args.js';
-import { Optimizer, checkHyper, zerosState, f32Work, checkedGrad, kernels, type ParamGroup, type ParamGroupInput } from './optimizer.js';
+import { Optimizer, checkHyper, zerosState, stateTensor, gpuUpdate, f32Work, checkedGrad, kernels, type ParamGroup, type ParamGroupInput } from './optimizer.js';
+import { gpuAdamStep } from '../backend/webgpu/optim.js';
 
 type AdamOpts = { lr: number; betas: [number, number]; eps: number; weightDecay: number; amsgrad: boolean; maximize: boolean };
 
@@ -44,9 +45,15 @@ function adamUpdate(opt: Optimizer & { stateOfP(p: Tensor): Record<string, unkno
     st.step = step;
     const bc1 = 1 - b1 ** step;
     const bc2s = Math.sqrt(1 - b2 ** step);
-    const m = st.expAvg as Tensor;
-    const v = st.expAvgSq as Tensor;
-    const vmax = ams ? (st.maxExpAvgSq as Tensor) : null;
+    const m = stateTensor(st, 'expAvg', p) as Tensor;
+    const v = stateTensor(st, 'expAvgSq', p) as Tensor;
+    const vmax = ams ? stateTensor(st, 'maxExpAvgSq', p) : null;
+    if (p.device === 'webgpu') {
+      gpuUpdate(decoupled ? 'AdamW' : 'Adam', p, (pw, gw) =>
+        gpuAdamStep(pw, gw, m, v, vmax, b1, b2, eps, decoupled ? 0 : wd, decoupled ? 1 - lr * wd : 1, -lr / bc1, bc2s, flags));
+      p._version++;
+      continue;
+    }
     const pw = f32Work(p);
     const gw = f32Work(checkedGrad(p));
     const n = p.numel();

@@ -99,7 +99,7 @@ export class Optimizer {
       for (const p of g.params) {
         if (!p.grad) continue;
         if (setToNone) p.grad = null;
-        else noGrad(() => p.grad && copyInto(p.grad, filled(p.grad.shape, 0, p.grad.dtype)));
+        else noGrad(() => p.grad && copyInto(p.grad, filled(p.grad.shape, 0, p.grad.dtype, p.grad.device)));
       }
     }
   }
@@ -226,9 +226,48 @@ export function checkHyper(cond: boolean, what: string, v: unknown): void {
   if (!cond) throw new RangeError(`Invalid ${what}: ${Array.isArray(v) ? `(${v.join(', ')})` : String(v)}`);
 }
 
-/** @internal a zero-filled contiguous float32 state buffer shaped like p, kept out of scopes. */
+/** @internal a zero-filled contiguous float32 state buffer shaped like p, on p's device, kept out of scopes. */
 export function zerosState(p: Tensor, value = 0): Tensor {
-  return keep(filled(p.shape, value, 'float32'));
+  return keep(filled(p.shape, value, 'float32', p.device));
+}
+
+/**
+ * @internal The state tensor `key` of p (null when absent), on p's device: state made before the
+ * parameter moved (e.g. `model.to('webgpu')` after some steps, or a loaded state dict) moves once.
+ */
+export function stateTensor(st: ParamState, key: string, p: Tensor): Tensor | null {
+  const t = st[key];
+  if (!(t instanceof Tensor)) return null;
+  if (t.device === p.device) return t;
+  let moved: Tensor;
+  try {
+    moved = keep(noGrad(() => t.to(p.device)));
+  } catch (e) {
+    if (t.device !== 'webgpu') throw e;
+    throw new Error(`optimizer state '${key}' is on webgpu but its parameter is on ${p.device}: the values are needed, and WebGPU reads them asynchronously; read the state first (for (const st of opt.state.values()) for (const v of Object.values(st)) if (v instanceof torch.Tensor) await v.data())`);
+  }
+  st[key] = moved;
+  return moved;
+}
+
+/**
+ * @internal Runs a GPU update kernel for a webgpu parameter: `run` gets contiguous float32 work
+ * tensors of p and of its gradient (p itself when it is one; else a copy written back afterwards).
+ */
+export function gpuUpdate(name: string, p: Tensor, run: (pw: Tensor, gw: Tensor) => boolean): void {
+  const g0 = checkedGrad(p);
+  const g1 = g0.device === p.device ? g0 : g0.to(p.device);
+  const pw = f32Work(p);
+  const gw = f32Work(g1);
+  let ok = false;
+  try {
+    ok = run(pw.w, gw.w);
+  } finally {
+    pw.done(ok);
+    gw.done(false);
+    if (g1 !== g0) g1.dispose();
+  }
+  if (!ok) throw new RangeError(`${name}.step(): the webgpu update cannot handle a parameter of shape [${p.shape.join(', ')}] (too large for 32-bit indexing)`);
 }
 
 /**

@@ -6,7 +6,8 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { optArgs } from '../ops/args.js';
-import { Optimizer, checkHyper, zerosState, f32Work, checkedGrad, kernels, type ParamGroup, type ParamGroupInput } from './optimizer.js';
+import { Optimizer, checkHyper, zerosState, stateTensor, gpuUpdate, f32Work, checkedGrad, kernels, type ParamGroup, type ParamGroupInput } from './optimizer.js';
+import { gpuAdagradStep, gpuRmspropStep } from '../backend/webgpu/optim.js';
 
 /**
  * RMSprop (alpha, eps, weightDecay, momentum, centered, maximize).
@@ -43,12 +44,18 @@ export class RMSprop extends Optimizer {
       if (momentum > 0 && !st.momentumBuffer) st.momentumBuffer = zerosState(p);
       if (centered && !st.gradAvg) st.gradAvg = zerosState(p);
       st.step = (st.step as number) + 1;
+      const sq = stateTensor(st, 'squareAvg', p) as Tensor;
+      const ga = centered ? stateTensor(st, 'gradAvg', p) : null;
+      const buf = momentum > 0 ? stateTensor(st, 'momentumBuffer', p) : null;
+      if (p.device === 'webgpu') {
+        gpuUpdate('RMSprop', p, (pw, gw) =>
+          gpuRmspropStep(pw, gw, sq, ga, buf, group.lr, group.alpha as number, group.eps as number, group.weightDecay as number, momentum, flags));
+        p._version++;
+        continue;
+      }
       const pw = f32Work(p);
       const gw = f32Work(checkedGrad(p));
       const n = p.numel();
-      const sq = st.squareAvg as Tensor;
-      const ga = centered ? (st.gradAvg as Tensor) : null;
-      const buf = momentum > 0 ? (st.momentumBuffer as Tensor) : null;
       if (n > 0) {
         kernels.rmsprop_step(pw.w._ptr(), gw.w._ptr(), sq._ptr(), ga ? ga._ptr() : 0, buf ? buf._ptr() : 0, n,
           group.lr, group.alpha as number, group.eps as number, group.weightDecay as number, momentum, flags);
@@ -101,10 +108,16 @@ export class Adagrad extends Optimizer {
       const step = (st.step as number) + 1;
       st.step = step;
       const clr = group.lr / (1 + (step - 1) * (group.lrDecay as number));
+      const sum = stateTensor(st, 'sum', p) as Tensor;
+      if (p.device === 'webgpu') {
+        gpuUpdate('Adagrad', p, (pw, gw) => gpuAdagradStep(pw, gw, sum, clr, group.eps as number, group.weightDecay as number, flags));
+        p._version++;
+        continue;
+      }
       const pw = f32Work(p);
       const gw = f32Work(checkedGrad(p));
       const n = p.numel();
-      if (n > 0) kernels.adagrad_step(pw.w._ptr(), gw.w._ptr(), (st.sum as Tensor)._ptr(), n, clr, group.eps as number, group.weightDecay as number, flags);
+      if (n > 0) kernels.adagrad_step(pw.w._ptr(), gw.w._ptr(), sum._ptr(), n, clr, group.eps as number, group.weightDecay as number, flags);
       pw.done(true);
       gw.done(false);
       p._version++;

@@ -6,7 +6,8 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { optArgs } from '../ops/args.js';
-import { Optimizer, REQUIRED, checkHyper, zerosState, f32Work, checkedGrad, kernels, type ParamGroup, type ParamGroupInput } from './optimizer.js';
+import { Optimizer, REQUIRED, checkHyper, zerosState, stateTensor, gpuUpdate, f32Work, checkedGrad, kernels, type ParamGroup, type ParamGroupInput } from './optimizer.js';
+import { gpuSgdStep } from '../backend/webgpu/optim.js';
 
 /**
  * Stochastic gradient descent (optionally with momentum).
@@ -42,12 +43,18 @@ export class SGD extends Optimizer {
       let buf: Tensor | null = null;
       if (momentum !== 0) {
         flags |= 4;
-        buf = (st.momentumBuffer as Tensor | undefined) ?? null;
+        buf = stateTensor(st, 'momentumBuffer', p);
         if (!buf) {
           buf = zerosState(p);
           st.momentumBuffer = buf;
           flags |= 8;
         }
+      }
+      if (p.device === 'webgpu') {
+        const b = buf;
+        gpuUpdate('SGD', p, (pw, gw) => gpuSgdStep(pw, gw, b, lr, momentum, dampening, wd, flags));
+        p._version++;
+        continue;
       }
       const pw = f32Work(p);
       const gw = f32Work(checkedGrad(p));

@@ -79,6 +79,7 @@ function evict(target: number): void {
 
 /** Bytes of a tensor's data, shared by the tensor and its views. */
 export class Storage {
+  readonly device = 'cpu' as const;
   readonly h: Handle;
   spill: Uint8Array | null = null;
   lastUse = 0;

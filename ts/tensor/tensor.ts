@@ -10,6 +10,9 @@ import { Storage } from './storage.js';
 import { formatTensor } from './format.js';
 import type { Node } from '../autograd/node.js';
 import { trackTensor } from './scope.js';
+import { GpuStorage, syncReadError } from '../backend/webgpu/storage.js';
+import { readBuffer } from '../backend/webgpu/device.js';
+import { gpuCopy } from '../backend/webgpu/elementwise.js';
 
 export type Device = 'cpu' | 'webgpu';
 
@@ -53,12 +56,11 @@ let nextId = 1;
  */
 export class Tensor {
   readonly id = nextId++;
-  /** @internal */ _storage: Storage;
+  /** @internal */ _storage: Storage | GpuStorage;
   /** @internal */ _strides: number[];
   /** @internal */ _offset: number;
   readonly shape: number[];
   readonly dtype: DType;
-  readonly device: Device = 'cpu';
   requiresGrad = false;
   grad: Tensor | null = null;
   gradFn: Node | null = null;
@@ -69,7 +71,7 @@ export class Tensor {
   /** @internal bumped by in-place ops */ _version = 0;
 
   /** @internal use torch.tensor / torch.empty and the ops to make tensors. */
-  constructor(storage: Storage, shape: number[], strides: number[], offset: number, dtype: DType) {
+  constructor(storage: Storage | GpuStorage, shape: number[], strides: number[], offset: number, dtype: DType) {
     this._storage = storage;
     this.shape = shape;
     this._strides = strides;
@@ -79,10 +81,24 @@ export class Tensor {
     trackTensor(this);
   }
 
-  /** @internal A new contiguous tensor with uninitialised data. */
-  static _empty(shape: readonly number[], dtype: DType): Tensor {
-    const n = shapeNumel(shape);
-    return new Tensor(new Storage(n * ITEMSIZE[dtype]), shape.slice(), contiguousStrides(shape), 0, dtype);
+  /** @internal A new contiguous tensor with uninitialised data (on `device`, the CPU by default). */
+  static _empty(shape: readonly number[], dtype: DType, device: Device = 'cpu'): Tensor {
+    const nbytes = shapeNumel(shape) * ITEMSIZE[dtype];
+    const st = device === 'webgpu' ? new GpuStorage(nbytes) : new Storage(nbytes);
+    return new Tensor(st, shape.slice(), contiguousStrides(shape), 0, dtype);
+  }
+
+  /** The device holding the data: 'cpu' or 'webgpu'. */
+  get device(): Device {
+    return this._storage.device;
+  }
+
+  /** @internal The GPU buffer of a webgpu tensor's storage (the whole storage: mind `_offset`). */
+  _gpuBuffer(): GPUBuffer {
+    this._check();
+    const s = this._storage;
+    if (!(s instanceof GpuStorage)) throw new Error(`internal: _gpuBuffer() of a ${this.device} tensor`);
+    return s.gpuBuffer();
   }
 
   /** @internal A view sharing this tensor's storage. */
@@ -164,6 +180,10 @@ export class Tensor {
   /** @internal Copies the data into a new contiguous tensor of `dtype` (a cast when it differs). */
   _copyTo(dtype: DType): Tensor {
     this._check();
+    if (this._storage instanceof GpuStorage) {
+      const g = gpuCopy(this, dtype);
+      if (g) return g;
+    }
     const out = Tensor._empty(this.shape, dtype);
     if (out.numel() === 0) return out;
     const [shape, strides] = coalesce(this.shape, [this._strides]);
@@ -176,7 +196,7 @@ export class Tensor {
   /** A copy of the data as a typed array (CPU tensors). float16 reads as Float32Array, bool as Uint8Array. */
   dataSync(): AnyTypedArray {
     this._check();
-    if (this.device !== 'cpu') throw new Error(`dataSync() cannot read a ${this.device} tensor synchronously: use await x.data()`);
+    if (this.device !== 'cpu') throw syncReadError('dataSync()', 'await x.data()');
     const readAs: DType = this.dtype === 'float16' ? 'float32' : this.dtype;
     const n = this.numel();
     if (this.isContiguous() && readAs === this.dtype) return typedCopy(this.dtype, this._ptr(), n);
@@ -186,18 +206,60 @@ export class Tensor {
     return r;
   }
 
-  /** The data as a typed array, on every device. */
+  /**
+   * The data as a typed array, on every device (webgpu tensors are read back asynchronously).
+   *
+   * @example
+   * ```ts
+   * const y = torch.ones([2], { device: 'webgpu' }).mul(3);
+   * await y.data(); // Float32Array [3, 3]
+   * ```
+   */
   async data(): Promise<AnyTypedArray> {
-    return this.dataSync();
+    if (this.device === 'cpu') return this.dataSync();
+    const c = await this._cpuCopyAsync();
+    try {
+      return c.dataSync();
+    } finally {
+      c.dispose();
+    }
   }
 
   /** The data as nested arrays, on every device. */
   async array(): Promise<unknown> {
-    return this.tolist();
+    if (this.device === 'cpu') return this.tolist();
+    const c = await this._cpuCopyAsync();
+    try {
+      return c.tolist();
+    } finally {
+      c.dispose();
+    }
+  }
+
+  /** @internal A CPU tensor with this (webgpu) tensor's values, read back in stream order. */
+  async _cpuCopyAsync(): Promise<Tensor> {
+    this._check();
+    const s = this._storage;
+    if (!(s instanceof GpuStorage)) return this._copyTo(this.dtype);
+    s.gpuBuffer(); // throws when the device was lost or the tensor freed
+    const version = s.version;
+    const bytes = s.known ?? (await readBuffer(s.gpuBuffer(), s.nbytes, s.epoch));
+    if (s.error) throw s.error;
+    if (!s.known && s.version === version) s.known = bytes;
+    return Tensor._fromBytes(bytes, this.shape.slice(), this._strides.slice(), this._offset, this.dtype);
+  }
+
+  /** @internal A CPU tensor over a copy of a storage's bytes, viewed with the given layout. */
+  static _fromBytes(bytes: Uint8Array, shape: number[], strides: number[], offset: number, dtype: DType): Tensor {
+    const st = new Storage(bytes.byteLength);
+    const t = new Tensor(st, shape, strides, offset, dtype);
+    if (bytes.byteLength) new Uint8Array(heapBuffer(), st.ptr(), bytes.byteLength).set(bytes);
+    return t;
   }
 
   /** The value of a one-element tensor as a JS number (int64: number, bool: boolean). */
   item(): number | boolean {
+    if (this.device !== 'cpu') throw syncReadError('item()', '(await x.data())[0]');
     if (this.numel() !== 1) {
       throw new RangeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     }
@@ -208,6 +270,7 @@ export class Tensor {
 
   /** Nested JS arrays (numbers; booleans for bool tensors; int64 as numbers). */
   tolist(): unknown {
+    if (this.device !== 'cpu') throw syncReadError('tolist()', 'await x.array()');
     const d = this.dataSync();
     const conv = this.dtype === 'bool' ? (v: number | bigint) => v !== 0 : (v: number | bigint) => (typeof v === 'bigint' ? Number(v) : v);
     if (this.ndim === 0) return conv(d[0]);
@@ -224,6 +287,18 @@ export class Tensor {
   /** Prints like PyTorch: `tensor([[1., 2.], [3., 4.]])`. */
   toString(): string {
     if (this._disposed) return 'tensor(<disposed>)';
+    const s = this._storage;
+    if (s instanceof GpuStorage) {
+      // values print when known on the CPU; reading them otherwise takes await x.data()
+      let body = `<values on the GPU: await x.data() reads them>, size=[${this.shape.join(', ')}]`;
+      if (s.known) {
+        const c = Tensor._fromBytes(s.known, this.shape.slice(), this._strides.slice(), this._offset, this.dtype);
+        body = formatTensor(c).slice('tensor('.length, -1);
+        c.dispose();
+      }
+      const grad = this.requiresGrad ? (this.gradFn ? `, grad_fn=<${this.gradFn.name[0].toUpperCase()}${this.gradFn.name.slice(1)}Backward0>` : ', requires_grad=True') : '';
+      return `tensor(${body}, device='webgpu'${grad})`;
+    }
     return formatTensor(this);
   }
 

@@ -16,6 +16,9 @@ export function accuracy(logits: Tensor, target: Tensor): number {
   if (target.ndim !== 1 || target.shape[0] !== logits.shape[0]) {
     throw new RangeError(`accuracy expects targets of shape [${logits.shape[0]}], but got [${target.shape.join(', ')}]`);
   }
+  if (logits.device === 'webgpu' || target.device === 'webgpu') {
+    throw new Error('accuracy() returns a number, which needs the values of webgpu tensors synchronously (WebGPU reads are asynchronous): return logits.argmax(1).eq(target).float().mean() instead (the Trainer reads tensor metrics asynchronously), or pass CPU tensors');
+  }
   if (logits.shape[0] === 0) return NaN;
   return noGrad(() => scope(() => (logits.argmax(1).eq(target).sum().item() as number) / logits.shape[0]));
 }

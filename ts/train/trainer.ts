@@ -52,8 +52,11 @@ export interface EpochRecord {
   [metric: string]: number;
 }
 
-function toNumber(v: Tensor | number): number {
-  return typeof v === 'number' ? v : (v.item() as number);
+/** A metric as a number: webgpu tensors are read asynchronously (once per step, like PyTorch's loss.item()). */
+async function toNumber(v: Tensor | number): Promise<number> {
+  if (typeof v === 'number') return v;
+  if (v.device === 'cpu') return v.item() as number;
+  return Number((await v.data())[0]);
 }
 
 /** Iterates a loader (sync or async iterable). */
@@ -116,7 +119,7 @@ export class Trainer {
       let i = 0;
       for await (const batch of batches(trainLoader)) {
         if (i >= limit) break;
-        const metrics = scope(() => {
+        const metrics = await scope(async () => {
           optimizer.zeroGrad();
           const out = task.trainingStep(batch, i);
           const loss = out instanceof Tensor ? out : out.loss;
@@ -124,8 +127,8 @@ export class Trainer {
           loss.backward();
           if (this.opts.gradientClipNorm) clipGradNorm_(task.model.parameters(), this.opts.gradientClipNorm);
           optimizer.step();
-          const m: Record<string, number> = { loss: loss.item() as number };
-          if (!(out instanceof Tensor)) for (const [k, v] of Object.entries(out)) if (k !== 'loss') m[k] = toNumber(v);
+          const m: Record<string, number> = { loss: await toNumber(loss) };
+          if (!(out instanceof Tensor)) for (const [k, v] of Object.entries(out)) if (k !== 'loss') m[k] = await toNumber(v);
           return m;
         });
         for (const [k, v] of Object.entries(metrics)) sums[k] = (sums[k] ?? 0) + v;
@@ -171,10 +174,12 @@ export class Trainer {
     let weight = 0;
     let i = 0;
     for await (const batch of batches(loader)) {
-      const m = noGrad(() => scope(() => {
-        const r = task.validationStep!(batch, i++);
-        return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toNumber(v)]));
-      }));
+      const m = await scope(async () => {
+        const r = noGrad(() => task.validationStep!(batch, i++));
+        const o: Record<string, number> = {};
+        for (const [k, v] of Object.entries(r)) o[k] = await toNumber(v);
+        return o;
+      });
       const w = m.batchSize ?? 1;
       for (const [k, v] of Object.entries(m)) if (k !== 'batchSize') sums[k] = (sums[k] ?? 0) + v * w;
       weight += w;
@@ -194,7 +199,18 @@ export class Trainer {
     if (this.bestState) for (const t of Object.values(this.bestState)) t.dispose();
     const sd = task.model.stateDict();
     this.bestState = Object.fromEntries(Object.entries(sd).map(([k, t]) => [k, t.detach().clone()]));
-    if (ck.save) await ck.save(save(this.bestState), { epoch, metrics });
+    if (ck.save) {
+      // safetensors bytes are written from CPU values: webgpu tensors are read back first
+      const cpu: Record<string, Tensor> = {};
+      for (const [k, t] of Object.entries(this.bestState)) cpu[k] = t.device === 'cpu' ? t : await t.cpuAsync();
+      let bytes: Uint8Array;
+      try {
+        bytes = save(cpu);
+      } finally {
+        for (const [k, t] of Object.entries(cpu)) if (t !== this.bestState[k]) t.dispose();
+      }
+      await ck.save(bytes, { epoch, metrics });
+    }
   }
 }
 

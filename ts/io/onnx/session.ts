@@ -5,7 +5,9 @@
  * compiles it into an execution plan: values live in numbered slots, each step holds its op, its
  * pre-parsed attributes and the slots to free after it, so a run does no name lookups. run()
  * executes the plan without autograd inside a scope (nothing an op leaves behind survives the run)
- * and frees each intermediate right after its last use.
+ * and frees each intermediate right after its last use. Under torch.webgpu's 'auto' policy, the
+ * async run() executes the same steps with a router (./gpu-route.ts) that moves heavy steps whose
+ * cost pays for the transfers to the GPU, keeps GPU-safe light ops there, and returns CPU tensors.
  */
 import { Tensor } from '../../tensor/tensor.js';
 import { noGrad } from '../../autograd/grad-mode.js';
@@ -16,6 +18,9 @@ import { Attrs, OnnxNodeError, type OnnxValue, type OpContext } from './ops/cont
 import { onnxOps } from './ops/index.js';
 import { OnnxParseError } from './protobuf.js';
 import { nodeReads, optimizeGraph, outerRefs, type GraphOptimizationLevel } from './optimize.js';
+import { autoRouting } from '../../webgpu.js';
+import { calibrate, type Calibration } from '../../backend/webgpu/calibrate.js';
+import { GpuRouter, type RunState } from './gpu-route.js';
 
 export type { GraphOptimizationLevel } from './optimize.js';
 
@@ -108,6 +113,8 @@ export class InferenceSession {
   private readonly subPlans = new WeakMap<GraphProto, Plan>();
   private readonly allPlans: Plan[] = [];
   private released = false;
+  /** The 'auto' routing state (uploaded weights, decisions), made on the first routed run. */
+  private router: GpuRouter | null = null;
 
   private constructor(model: ModelProto, opts: SessionOptions) {
     this.model = model;
@@ -267,6 +274,18 @@ export class InferenceSession {
 
   /** Runs a plan; returns the slot values (outputs included). */
   private execute(plan: Plan, feeds: Map<string, OnnxValue>): OnnxValue[] {
+    const { vals, lookup } = this.begin(plan, feeds);
+    for (const st of plan.steps) {
+      const ins = st.ins;
+      const inputs = new Array<OnnxValue>(ins.length);
+      for (let i = 0; i < ins.length; i++) inputs[i] = ins[i] < 0 ? undefined : vals[ins[i]];
+      store(st, vals, inputs, this.call(st, inputs, lookup));
+    }
+    return vals;
+  }
+
+  /** The slot values a run starts from (constants, feeds) and the lookup of outer names for subgraphs. */
+  private begin(plan: Plan, feeds: Map<string, OnnxValue>): { vals: OnnxValue[]; lookup: (name: string) => OnnxValue } {
     const vals = new Array<OnnxValue>(plan.nslots);
     for (const [s, t] of plan.consts) vals[s] = t;
     for (const [name, s] of plan.inputs) vals[s] = feeds.get(name);
@@ -275,37 +294,127 @@ export class InferenceSession {
       const s = slots.get(name);
       return s === undefined ? feeds.get(name) : vals[s];
     };
-    const opset = this.opset;
-    for (const st of plan.steps) {
-      const ins = st.ins;
-      const inputs = new Array<OnnxValue>(ins.length);
-      for (let i = 0; i < ins.length; i++) inputs[i] = ins[i] < 0 ? undefined : vals[ins[i]];
-      st.scope.lookup = lookup;
-      let outs: OnnxValue[];
-      try {
-        outs = st.op(inputs, st.ctx);
-      } catch (e) {
-        if (e instanceof OnnxNodeError) throw e;
-        throw new OnnxNodeError(st.node, opset, (e as Error).message);
-      }
-      const o = st.outs;
-      for (let i = 0; i < o.length; i++) if (o[i] >= 0) vals[o[i]] = distinct(outs[i], inputs, outs, i);
-      const f = st.frees;
-      for (let i = 0; i < f.length; i++) {
-        disposeValue(vals[f[i]]);
-        vals[f[i]] = undefined;
-      }
+    return { vals, lookup };
+  }
+
+  /** Runs one step's op on its inputs; errors name the node. */
+  private call(st: Step, inputs: OnnxValue[], lookup: (name: string) => OnnxValue): OnnxValue[] {
+    st.scope.lookup = lookup;
+    try {
+      return st.op(inputs, st.ctx);
+    } catch (e) {
+      if (e instanceof OnnxNodeError) throw e;
+      throw new OnnxNodeError(st.node, this.opset, (e as Error).message);
     }
-    return vals;
+  }
+
+  /**
+   * run() under the 'auto' policy: the steps of execute(), each preceded by the router's decision
+   * (inputs moved to the GPU or read back to the CPU, awaiting readbacks). Each step runs in its own
+   * scope (no scope stays open across an await); returns the slot values of `wanted` as CPU tensors.
+   */
+  private async executeRouted(plan: Plan, feeds: Map<string, OnnxValue>, wanted: string[], router: GpuRouter, cal: Calibration): Promise<Record<string, Tensor>> {
+    const { vals } = this.begin(plan, feeds);
+    const run: RunState = { twins: new Map(), loading: new Map(), temps: [] };
+    // subgraphs (If/Loop/Scan bodies) run on the CPU: outer values they read are given as CPU copies
+    const lookup = (name: string): OnnxValue => {
+      const s = plan.slots.get(name);
+      if (s === undefined) return feeds.get(name);
+      const v = vals[s];
+      return v instanceof Tensor && v.device === 'webgpu' ? (run.twins.get(s) ?? v) : v;
+    };
+    const outSlots = new Set(this.outputNames.map((n) => plan.slots.get(n) as number));
+    const freeSlot = (s: number): void => {
+      const t = run.twins.get(s);
+      if (t) {
+        t.dispose();
+        run.twins.delete(s);
+      }
+    };
+    const result: Record<string, Tensor> = {};
+    const kept = new Set<OnnxValue>();
+    try {
+      for (const st of plan.steps) {
+        if (st.node.attributes.some((a) => a.g || a.graphs.length)) {
+          for (const x of nodeReads(st.node)) {
+            const s = plan.slots.get(x);
+            if (s !== undefined) await router.cpuValue(s, vals[s], run);
+          }
+        }
+        const r = await router.route(plan, st, vals, outSlots, cal, run);
+        let inputs = r.inputs;
+        let outs: OnnxValue[];
+        if (r.gpu) {
+          try {
+            outs = scope(() => noGrad(() => this.call(st, inputs, lookup)));
+          } catch (e) {
+            // a step the GPU cannot take (a path without kernels that reads values, a size beyond
+            // the device's limits): run it on the CPU, now and in later runs (when the CPU fails
+            // too, the inputs are wrong and the CPU's error is the one to report)
+            inputs = await router.cpuInputs(st, vals, run);
+            outs = scope(() => noGrad(() => this.call(st, inputs, lookup)));
+            router.gpuFailed(st, e);
+          }
+        } else {
+          outs = scope(() => noGrad(() => this.call(st, inputs, lookup)));
+        }
+        store(st, vals, inputs, outs, freeSlot);
+      }
+      for (const name of wanted) {
+        const s = plan.slots.get(name) as number;
+        const own = plan.produced.has(s);
+        let v = vals[s] as Tensor;
+        if (v instanceof Tensor && v.device === 'webgpu') {
+          v = (await router.cpuValue(s, v, run)) as Tensor;
+          run.twins.delete(s); // handed out below, not freed with the twins
+        }
+        // feeds and constants are not the run's to hand out (nor a value handed out twice)
+        if (!own || kept.has(v)) v = ownView(v) as Tensor;
+        kept.add(v);
+        result[name] = v;
+      }
+      return result;
+    } finally {
+      for (const t of run.twins.values()) t.dispose();
+      for (const t of run.temps) t.dispose();
+      // readbacks still under way when a step failed: free their copies when they land
+      for (const p of run.loading.values()) p.then((t) => t.dispose(), () => {});
+      // produced values not handed out (GPU originals, outputs not fetched; all of them on error)
+      for (const s of plan.produced) if (!kept.has(vals[s])) disposeValue(vals[s]);
+    }
   }
 
   /** Runs the model: `feeds` maps input names to tensors; returns output name -> tensor. */
   async run(feeds: Record<string, Tensor | OnnxValue>, fetches?: string[]): Promise<Record<string, Tensor>> {
-    return this.runSync(feeds, fetches);
+    if (!autoRouting()) return this.runSync(feeds, fetches);
+    const cal = await calibrate();
+    const router = (this.router ??= new GpuRouter());
+    if (!cal || this.released || !autoRouting() || !router.worthRouting(cal)) return this.runSync(feeds, fetches);
+    const { env, wanted } = this.prepare(feeds, fetches);
+    return this.executeRouted(this.planFor(env), env, wanted, router, cal);
   }
 
   /** Synchronous run (CPU). */
   runSync(feeds: Record<string, Tensor | OnnxValue>, fetches?: string[]): Record<string, Tensor> {
+    const { env, wanted } = this.prepare(feeds, fetches);
+    const plan = this.planFor(env);
+    return scope(() =>
+      noGrad(() => {
+        const vals = this.execute(plan, env);
+        const result: Record<string, Tensor> = {};
+        for (const name of wanted) {
+          const s = plan.slots.get(name) as number;
+          const v = vals[s];
+          // feeds and constants are not the run's to hand out: give the caller its own view
+          result[name] = (plan.produced.has(s) ? v : ownView(v)) as Tensor;
+        }
+        return result;
+      }),
+    );
+  }
+
+  /** Checks the feeds and fetches of a run; returns the feeds by name and the outputs wanted. */
+  private prepare(feeds: Record<string, Tensor | OnnxValue>, fetches?: string[]): { env: Map<string, OnnxValue>; wanted: string[] } {
     if (this.released) throw new Error('InferenceSession: the session has been released');
     for (const name of this.inputNames) {
       if (!(name in feeds)) {
@@ -323,20 +432,7 @@ export class InferenceSession {
     for (const name of wanted) {
       if (!this.outputNames.includes(name)) throw new TypeError(`'${name}' is not an output of this model (outputs: ${this.outputNames.join(', ')})`);
     }
-    const plan = this.planFor(env);
-    return scope(() =>
-      noGrad(() => {
-        const vals = this.execute(plan, env);
-        const result: Record<string, Tensor> = {};
-        for (const name of wanted) {
-          const s = plan.slots.get(name) as number;
-          const v = vals[s];
-          // feeds and constants are not the run's to hand out: give the caller its own view
-          result[name] = (plan.produced.has(s) ? v : ownView(v)) as Tensor;
-        }
-        return result;
-      }),
-    );
+    return { env, wanted };
   }
 
   /** The main plan, or the generic one when the feeds' shapes differ from those the main plan assumed. */
@@ -356,6 +452,7 @@ export class InferenceSession {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    this.router?.release();
     for (const p of this.allPlans) for (const t of p.owned) t.dispose();
     this.allPlans.length = 0;
   }
@@ -382,6 +479,18 @@ function distinct(v: OnnxValue, inputs: OnnxValue[], outs: OnnxValue[], i: numbe
   }
   if (Array.isArray(v)) return v.map((x) => distinct(x, inputs, outs, i));
   return v;
+}
+
+/** Stores a step's outputs in their slots and frees the values that die after it (`onFree` sees each freed slot). */
+function store(st: Step, vals: OnnxValue[], inputs: OnnxValue[], outs: OnnxValue[], onFree?: (slot: number) => void): void {
+  const o = st.outs;
+  for (let i = 0; i < o.length; i++) if (o[i] >= 0) vals[o[i]] = distinct(outs[i], inputs, outs, i);
+  const f = st.frees;
+  for (let i = 0; i < f.length; i++) {
+    disposeValue(vals[f[i]]);
+    vals[f[i]] = undefined;
+    onFree?.(f[i]);
+  }
 }
 
 function disposeValue(v: OnnxValue): void {

@@ -8,10 +8,39 @@ import { optArgs } from '../../ops/args.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { zeros, ones, filled } from '../../ops/creation.js';
 import { copyInto } from '../../ops/launch.js';
+import { knownCpu } from '../../backend/webgpu/dispatch.js';
 import * as F from '../functional.js';
 import { Module, pyRepr } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyFloat, pyTuple, type FactoryOpts } from './common.js';
+
+/**
+ * num_batches_tracked of webgpu BatchNorm modules as last counted here: cumulative averaging
+ * (momentum=None) needs the count synchronously, and WebGPU values are read asynchronously. The
+ * record is valid while the storage has not been written since (its `version`).
+ */
+const gpuBatchCounts = new WeakMap<object, { storage: object; version: number; value: number }>();
+
+/** The number of batches counted before this forward, as a number. */
+function batchesBefore(m: object, nbt: Tensor): number {
+  if (nbt.device !== 'webgpu') return Number(nbt.item());
+  const s = nbt._storage as unknown as { version: number };
+  const c = gpuBatchCounts.get(m);
+  if (c && c.storage === s && c.version === s.version) return c.value;
+  const known = knownCpu(nbt);
+  if (!known) {
+    throw new Error('BatchNorm with momentum=None on webgpu: num_batches_tracked is only on the GPU (WebGPU reads are asynchronous); read it once with await bn.num_batches_tracked.data() or set a momentum');
+  }
+  const v = Number(known.item());
+  known.dispose();
+  return v;
+}
+
+function rememberBatches(m: object, nbt: Tensor, value: number): void {
+  if (nbt.device !== 'webgpu') return;
+  const s = nbt._storage as unknown as { version: number };
+  gpuBatchCounts.set(m, { storage: s, version: s.version, value });
+}
 
 abstract class BatchNormNd extends Module {
   readonly num_features: number;
@@ -66,12 +95,16 @@ abstract class BatchNormNd extends Module {
     let factor = this.momentum ?? 0;
     if (this.training && this.track_running_stats && this.num_batches_tracked) {
       const nbt = this.num_batches_tracked;
+      const before = this.momentum === null ? batchesBefore(this, nbt) : 0;
       noGrad(() => {
         const next = nbt.add(1);
         copyInto(nbt, next);
         next.dispose();
       });
-      if (this.momentum === null) factor = 1 / Number(nbt.item());
+      if (this.momentum === null) {
+        factor = 1 / (before + 1);
+        rememberBatches(this, nbt, before + 1);
+      }
     }
     const bnTraining = this.training || (this.running_mean === null && this.running_var === null);
     const useRunning = !this.training || this.track_running_stats;

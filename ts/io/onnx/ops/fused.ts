@@ -15,7 +15,8 @@ import { broadcastStrides } from '../../../ops/args.js';
 import * as P from '../../../ops/pointwise.js';
 import * as L from '../../../ops/linalg.js';
 import * as N from '../../../ops/norm.js';
-import { binaryKernels, opCode, unaryKernels } from '../../../ops/pointwise-table.js';
+import * as SM from '../../../ops/softmax.js';
+import { binaryKernels, opCode, unaryKernels, type UnaryOp } from '../../../ops/pointwise-table.js';
 import { nnOps } from './nn.js';
 import { tensorIn, type OnnxOp, type OpContext } from './context.js';
 
@@ -35,6 +36,8 @@ const ADD = opCode(binaryKernels, 'add');
 export const FUSABLE_ACTIVATIONS = new Set(['Relu', 'Clip', 'Sigmoid', 'LeakyRelu', 'Tanh', 'HardSwish', 'HardSigmoid', 'Gelu']);
 
 interface Act {
+  /** The pointwise op (for webgpu tensors, applied as a tensor op). */
+  name: UnaryOp;
   op: number;
   p: number;
   q: number;
@@ -47,13 +50,13 @@ function activationOf(ctx: OpContext): Act | null {
   if (!name) return null;
   const params = ctx.attrs.floats('activation_params', []);
   switch (name) {
-    case 'Relu': return { op: opCode(unaryKernels, 'relu'), p: 0, q: 0, code: 1 };
-    case 'Clip': return { op: opCode(unaryKernels, 'hardtanh'), p: params[0] ?? -Infinity, q: params[1] ?? Infinity, code: 2 };
-    case 'Sigmoid': return { op: opCode(unaryKernels, 'sigmoid'), p: 0, q: 0, code: 0 };
-    case 'Tanh': return { op: opCode(unaryKernels, 'tanh'), p: 0, q: 0, code: 0 };
-    case 'LeakyRelu': return { op: opCode(unaryKernels, 'leakyRelu'), p: params[0] ?? 0.01, q: 0, code: 0 };
-    case 'HardSwish': return { op: opCode(unaryKernels, 'hardswish'), p: 0, q: 0, code: 0 };
-    case 'Gelu': return { op: opCode(unaryKernels, params[0] === 1 ? 'geluTanh' : 'gelu'), p: 0, q: 0, code: 0 };
+    case 'Relu': return { name: 'relu', op: opCode(unaryKernels, 'relu'), p: 0, q: 0, code: 1 };
+    case 'Clip': return { name: 'hardtanh', op: opCode(unaryKernels, 'hardtanh'), p: params[0] ?? -Infinity, q: params[1] ?? Infinity, code: 2 };
+    case 'Sigmoid': return { name: 'sigmoid', op: opCode(unaryKernels, 'sigmoid'), p: 0, q: 0, code: 0 };
+    case 'Tanh': return { name: 'tanh', op: opCode(unaryKernels, 'tanh'), p: 0, q: 0, code: 0 };
+    case 'LeakyRelu': return { name: 'leakyRelu', op: opCode(unaryKernels, 'leakyRelu'), p: params[0] ?? 0.01, q: 0, code: 0 };
+    case 'HardSwish': return { name: 'hardswish', op: opCode(unaryKernels, 'hardswish'), p: 0, q: 0, code: 0 };
+    case 'Gelu': return { name: params[0] === 1 ? 'geluTanh' : 'gelu', op: opCode(unaryKernels, params[0] === 1 ? 'geluTanh' : 'gelu'), p: 0, q: 0, code: 0 };
     default: return ctx.fail(`unknown fused activation '${name}'`);
   }
 }
@@ -122,6 +125,25 @@ function epilogue(y0: Tensor, ins: (Tensor | undefined)[], z: Tensor | undefined
   return r;
 }
 
+/**
+ * The epilogue on webgpu tensors (InferenceSession.run's 'auto' routing sends fused nodes there):
+ * residual add and activation as tensor ops, which run as GPU kernels.
+ */
+function epilogueOnDevice(y: Tensor, z: Tensor | undefined, act: Act | null): Tensor {
+  let r = y;
+  if (z) {
+    const s = P.add(r, z);
+    r.dispose();
+    r = s;
+  }
+  if (act) {
+    const s = P.unaryOp(act.name, r, act.p, act.q);
+    r.dispose();
+    r = s;
+  }
+  return r;
+}
+
 /** x [..., K] @ w [K, N] (+ bias [N]) with the bias written first and accumulated by the GEMM (beta 1). */
 function linearInto(x: Tensor, w: Tensor, bias: Tensor | null, alpha: number): Tensor {
   const K = x.shape[x.ndim - 1];
@@ -147,6 +169,7 @@ export const fusedOps: Record<string, OnnxOp> = {
     const b = ins[2] as Tensor | undefined;
     const z = ins[3] as Tensor | undefined;
     const act = activationOf(ctx);
+    if (x.device === 'webgpu') return [epilogueOnDevice((nnOps.Conv(ins.slice(0, 3), ctx) as Tensor[])[0], z, act)];
     const plainBias = !b || (b.dtype === 'float32' && b.ndim === 1 && b.isContiguous());
     if (x.dtype !== 'float32' || !plainBias) {
       const [y] = nnOps.Conv(ins.slice(0, 3), ctx) as Tensor[];
@@ -183,6 +206,7 @@ export const fusedOps: Record<string, OnnxOp> = {
       ctx.fail(`cannot multiply [${a.shape.join(', ')}] (${a.dtype}) by [${w.shape.join(', ')}] (${w.dtype})`);
     }
     const y = linearInto(a, w, bias, alpha);
+    if (y.device === 'webgpu') return [epilogueOnDevice(y, undefined, activationOf(ctx))];
     return [epilogue(y, [a, w], undefined, activationOf(ctx))];
   },
   /** Layer normalisation over the last axis; inputs [x, scale?, bias?]; attribute epsilon. */
@@ -220,6 +244,17 @@ export const fusedOps: Record<string, OnnxOp> = {
     }
     if (q.shape[q.ndim - 1] !== k.shape[k.ndim - 2] || k.shape[k.ndim - 1] !== v.shape[v.ndim - 2]) {
       ctx.fail(`attention shapes do not match: q [${q.shape.join(', ')}], k [${k.shape.join(', ')}], v [${v.shape.join(', ')}]`);
+    }
+    if (q.device === 'webgpu') {
+      // webgpu tensors: scores, mask and softmax as tensor ops (GPU kernels)
+      const s0 = L.matmulRaw(q, k, null, 0, scale);
+      const s1 = mask ? P.add(s0, mask) : s0;
+      const p = SM.softmax(s1, -1);
+      if (s1 !== s0) s1.dispose();
+      s0.dispose();
+      const y = L.matmulRaw(p, v);
+      p.dispose();
+      return [y];
     }
     let s = L.matmulRaw(q, k, null, 0, scale);
     if (mask) s = addInPlace(s, mask);
