@@ -66,6 +66,24 @@ for (const [cn, x, dims] of cases) {
     });
   }
 }
+// int64 sum / max / min (incl. values beyond 32 bits and negative carries)
+const bigI = torch.tensor([[4294967295, 1, -3, 5000000000], [-4294967296, -1, 7, 2], [123, -123456789012, 0, 9]]);
+const intCases: [string, Tensor, number[]][] = [
+  ['big', bigI, [1]], ['bigCol', bigI, [0]], ['bigAll', bigI, [0, 1]], ['row', rand([7, 300], -1000, 1000).to('int64'), [1]],
+  ['col', rand([300, 7], -1000, 1000).to('int64'), [0]], ['t', rand([9, 40], -50, 50).to('int64').t(), [1]],
+  ['bool', rand([20, 30], -1, 1).gt(0).to('int64'), [0, 1]], ['manyShort', rand([20000, 3], -9, 9).to('int64'), [1]],
+];
+for (const kind of ['sum', 'max', 'min'] as const) {
+  for (const [cn, x, dims] of intCases) {
+    const id = `int64 ${kind} ${cn} dims=[${dims}]`;
+    await ck.check(id, async () => {
+      const g = gpuReduce(kind, await gpuOf(x), dims, false);
+      if (!g) throw new Error('returned null');
+      await ck.same(id, await cpuOf(g), reduceRaw(kind, x, dims, false), 0, 0);
+    });
+  }
+}
+
 // argmax / argmin along one dim and flattened (ties: first occurrence; NaN wins)
 const ties = torch.tensor([[1, 3, 3, 0], [2, 2, 2, 2], [5, NaN, 7, NaN], [-1, -4, -4, -1]]);
 const argCases: [string, Tensor, number | null][] = [

@@ -28,15 +28,15 @@ interface Layout {
 }
 
 /** x as float32 with the kept and reduced dims coalesced separately (null if unsupported). */
-function layout(x: Tensor, dims: readonly number[], keepdim: boolean): Layout | null {
-  if (x.device !== 'webgpu' || (x.dtype !== 'float32' && x.dtype !== 'float16')) return null;
+function layout(x: Tensor, dims: readonly number[], keepdim: boolean, int64 = false): Layout | null {
+  if (x.device !== 'webgpu' || (int64 ? x.dtype !== 'int64' : x.dtype !== 'float32' && x.dtype !== 'float16')) return null;
   const isRed = (i: number) => dims.includes(i);
   const keptIdx = x.shape.map((_, i) => i).filter((i) => !isRed(i));
   const redIdx = x.ndim === 0 ? [] : dims.slice();
   const k = redIdx.reduce((a, i) => a * x.shape[i], 1);
   if (k === 0) return null;
   const outShape = keepdim ? x.shape.map((d, i) => (isRed(i) ? 1 : d)) : keptIdx.map((i) => x.shape[i]);
-  const src = gpuF32(x);
+  const src = int64 ? x : gpuF32(x);
   if (!src) return null;
   const [os, [ost]] = coalesce(keptIdx.map((i) => src.shape[i]), [keptIdx.map((i) => src._strides[i])]);
   const [ks, [kst]] = coalesce(redIdx.map((i) => src.shape[i]), [redIdx.map((i) => src._strides[i])]);
@@ -65,7 +65,8 @@ function perThreadShort(k: number, nOut: number, kst: number[], ost: number[]): 
 
 /**
  * Reduces x over `dims` (sorted, distinct) with the reduction `kind`, keepdim as in PyTorch; float32
- * result. Null for non-float inputs, an empty reduction (k = 0, which the caller fills), or a CPU x.
+ * result for float inputs, int64 for int64 inputs (sum, max, min only). Null for other dtypes, an
+ * empty reduction (k = 0, which the caller fills), or a CPU x.
  *
  * @example
  * ```ts
@@ -74,6 +75,7 @@ function perThreadShort(k: number, nOut: number, kst: number[], ost: number[]): 
  */
 export function gpuReduce(kind: keyof typeof REDUCE_OPS, x: Tensor, dims: readonly number[], keepdim: boolean): Tensor | null {
   x._check();
+  if (x.dtype === 'int64') return gpuReduceI64(kind, x, dims, keepdim);
   const l = layout(x, dims, keepdim);
   if (!l) return null;
   const { src: xin, k, outShape, os, ost, ks, kst } = l;
@@ -183,4 +185,27 @@ export function gpuArgReduce(op: 0 | 1, x: Tensor, dims: readonly number[], outS
   }
   if (src !== x) src.dispose();
   return { values, indices };
+}
+
+/** int64 sum / max / min (gpu-bridge/reduce-i64.wgsl); int64 result. */
+function gpuReduceI64(kind: keyof typeof REDUCE_OPS, x: Tensor, dims: readonly number[], keepdim: boolean): Tensor | null {
+  if (kind !== 'sum' && kind !== 'max' && kind !== 'min') return null;
+  const l = layout(x, dims, keepdim, true);
+  if (!l) return null;
+  const { src, k, outShape, os, ost, ks, kst } = l;
+  const out = Tensor._empty(outShape, 'int64', 'webgpu');
+  const nOut = out.numel();
+  if (nOut > 0) {
+    const prm = new Params(160)
+      .u32(nOut).u32(k).u32(os.length).u32(ks.length).u32(src._offset).u32(REDUCE_OPS[kind]).u32(0).u32(0)
+      .dims(os).dims(ost, MAX_DIMS, true).dims(ks).dims(kst, MAX_DIMS, true);
+    // loops stay short: per-invocation only for short slices, else a workgroup per output
+    const pt = perThreadShort(k, nOut, kst, ost);
+    if (!pt && k > 1 << 20) {
+      out.dispose();
+      return null;
+    }
+    launch({ key: `reduce-i64:${pt ? 'thread' : 'rows'}`, code: WGSL['reduce-i64'], constants: { ROWS: pt ? 0 : 1 } }, [src, out], prm.buffer, pt ? groups1d(nOut) : groupsRows(nOut));
+  }
+  return out;
 }
