@@ -13,22 +13,25 @@
 // 1 product = the 15 xmm registers V8 allocates on x64) multiplies one A panel by one B panel;
 // A is packed pre-broadcast so the kernel issues only plain v128 loads. Packing handles transA and
 // transB (4x4 shuffle transposes for B^T) and zero-pads edge panels; edge tiles go through a
-// scratch tile. M == 1 and N == 1 take matrix-vector paths (no packing).
+// scratch tile. Packing reads its sources in long sequential runs (B four rows at a time, A one
+// v128 per row and 4 k, after touching every cache line of the panel's rows so that the misses
+// overlap), and the packing buffers are 64-byte aligned. M == 1 and N == 1 take matrix-vector paths (no packing).
 // sgemm_rows computes a row range (the unit a threaded caller hands to a worker); sgemm_batch loops
 // over equally strided batches in one call. Plain f32x4.mul + f32x4.add in the default build;
 // f32x4.relaxed_madd in the micro-kernel of the relaxed-SIMD build (see madd).
 
 const MR: i32 = 4;
 const NR: i32 = 8;
-// Cache blocking: the packed A block is a single micro-panel (MC = MR: KC x MR x 16 = 16 KiB,
-// pre-broadcast) that stays in L1 and is reused by every B micro-panel (KC x NR x 4 = 8 KiB) of the
-// packed B block (KC x NC, L2/L3), which streams sequentially (loop order: row panel outer, B panel
-// inner). Together with two-panel B packing this measured ~3% faster at n = 1024 (medians of 101
-// interleaved runs, single thread) than an L2-resident A block (MC = 128, B panel outer: the 16 KiB
-// A panel then came from L2 for every kernel call). MC = 8, KC 128..384 measured the same within noise;
-// a serpentine B order, packing B inside the first row panel, a multi-panel kernel call and a 2-step
-// unrolled loop were slower or equal.
-let KC: i32 = 256;
+// Cache blocking: the packed A block is a single micro-panel (MC = MR: KC x MR x 16 = 8 KiB,
+// pre-broadcast) that stays in L1 and is reused by every B micro-panel (KC x NR x 4 = 4 KiB) of the
+// packed B block (KC x NC = 512 KiB at N = 1024, L2), which streams sequentially (loop order: row
+// panel outer, B panel inner). KC = 128 measured ~2% faster than 256 at n = 1024 (AMD Zen 5, 1 MiB
+// L2 per core: the smaller B block stays in L2 while A and C stream past it, which outweighs the
+// extra pass over C); KC 96/112/144/192/384/512, MC 8/16/32/64 and NC 512/1024 were equal or slower.
+// Earlier (KC = 256): an L2-resident A block (MC = 128, B panel outer) was ~3% slower; a serpentine
+// B order, packing B inside the first row panel, a multi-panel kernel call (V8 unrolls the nested
+// k loop 2x and that runs slower) and a 2-step unrolled loop were slower or equal.
+let KC: i32 = 128;
 let MC: i32 = MR;
 let NC: i32 = 4096;
 
@@ -39,27 +42,35 @@ export function sgemm_blocking(kc: i32, mc: i32, nc: i32): void {
   NC = max(NR, nc / NR * NR);
 }
 
-// Packing buffers (16-byte aligned, allocated once and grown when needed) and the edge tile.
+// Packing buffers (64-byte aligned inside rawA/rawB, allocated once and grown when needed) and the
+// edge tile.
+let rawA: usize = 0;
+let rawB: usize = 0;
 let bufA: usize = 0;
 let capA: usize = 0;
 let bufB: usize = 0;
 let capB: usize = 0;
+// sum of the touched words (kept so the touching loads are not optimised away)
+let touchSink: i32 = 0;
+export function sgemm_touch_sink(): i32 { return touchSink; }
 let ctile: usize = heap.alloc(<usize>(MR * NR * 4));
 
 function needA(bytes: usize): usize {
   if (bytes > capA) {
-    if (bufA != 0) heap.free(bufA);
+    if (rawA != 0) heap.free(rawA);
     capA = bytes + (bytes >> 2);
-    bufA = heap.alloc(capA);
+    rawA = heap.alloc(capA + 64);
+    bufA = (rawA + 63) & ~(<usize>63);
   }
   return bufA;
 }
 
 function needB(bytes: usize): usize {
   if (bytes > capB) {
-    if (bufB != 0) heap.free(bufB);
+    if (rawB != 0) heap.free(rawB);
     capB = bytes + (bytes >> 2);
-    bufB = heap.alloc(capB);
+    rawB = heap.alloc(capB + 64);
+    bufB = (rawB + 63) & ~(<usize>63);
   }
   return bufB;
 }
@@ -160,7 +171,49 @@ function kern4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, alpha: f32
 // Packs op(B)[k0:k0+kc, n0:n0+nc] into NR-wide panels: panel j holds B[k, n0+j*NR+c] at [k*NR + c],
 // zero-padded past nc.
 function packB(transB: i32, b: usize, ldb: usize, k0: i32, kc: i32, n0: i32, nc: i32, dst: usize): void {
-  for (let j = 0; j < nc; j += NR) {
+  let j0 = 0;
+  if (!transB && nc >= NR) {
+    // full panels row by row, four rows of B at a time (four sequential read streams); each
+    // panel receives 4 x 32 contiguous bytes per step
+    const nf = nc / NR * NR;
+    const rs = ldb << 2;
+    const ps = <usize>kc * (NR * 4);
+    let k = 0;
+    for (; k + 4 <= kc; k += 4) {
+      let s = b + ((<usize>(k0 + k) * ldb + <usize>n0) << 2);
+      let d = dst + <usize>k * (NR * 4);
+      const sEnd = s + (<usize>nf << 2);
+      while (s < sEnd) {
+        const v00 = v128.load(s), v01 = v128.load(s, 16);
+        const v10 = v128.load(s + rs), v11 = v128.load(s + rs, 16);
+        const v20 = v128.load(s + 2 * rs), v21 = v128.load(s + 2 * rs, 16);
+        const v30 = v128.load(s + 3 * rs), v31 = v128.load(s + 3 * rs, 16);
+        v128.store(d, v00, 0);
+        v128.store(d, v01, 16);
+        v128.store(d, v10, 32);
+        v128.store(d, v11, 48);
+        v128.store(d, v20, 64);
+        v128.store(d, v21, 80);
+        v128.store(d, v30, 96);
+        v128.store(d, v31, 112);
+        s += NR * 4;
+        d += ps;
+      }
+    }
+    for (; k < kc; k++) {
+      let s = b + ((<usize>(k0 + k) * ldb + <usize>n0) << 2);
+      let d = dst + <usize>k * (NR * 4);
+      const sEnd = s + (<usize>nf << 2);
+      while (s < sEnd) {
+        v128.store(d, v128.load(s), 0);
+        v128.store(d, v128.load(s, 16), 16);
+        s += NR * 4;
+        d += ps;
+      }
+    }
+    j0 = nf;
+  }
+  for (let j = j0; j < nc; j += NR) {
     const nr = min(NR, nc - j);
     const pd = dst + <usize>j * <usize>kc * 4;
     if (!transB) {
@@ -227,7 +280,58 @@ function packA(transA: i32, a: usize, lda: usize, m0: i32, mc: i32, k0: i32, kc:
     let p = a + ((<usize>(m0 + i) * sm + <usize>k0 * sk) << 2);
     const rs = sm << 2;
     const ks = sk << 2;
-    if (mr == MR) {
+    if (mr == MR && sk == 1) {
+      // first touch every cache line of the four row segments, so that their misses are all in
+      // flight at once (the packing loop alone exposes the memory latency a few lines at a time)
+      let t = 0;
+      const segEnd = p + (<usize>kc << 2);
+      for (let q = p; q < segEnd; q = (q & ~(<usize>63)) + 64) {
+        t += load<i32>(q) + load<i32>(q + rs) + load<i32>(q + 2 * rs) + load<i32>(q + 3 * rs);
+      }
+      touchSink += t;
+      // four k at a time: one v128 load per row, lanes broadcast by shuffles
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const r0 = v128.load(p), r1 = v128.load(p + rs), r2 = v128.load(p + 2 * rs), r3 = v128.load(p + 3 * rs);
+        v128.store(d, i32x4.shuffle(r0, r0, 0, 0, 0, 0), 0);
+        v128.store(d, i32x4.shuffle(r1, r1, 0, 0, 0, 0), 16);
+        v128.store(d, i32x4.shuffle(r2, r2, 0, 0, 0, 0), 32);
+        v128.store(d, i32x4.shuffle(r3, r3, 0, 0, 0, 0), 48);
+        v128.store(d, i32x4.shuffle(r0, r0, 1, 1, 1, 1), 64);
+        v128.store(d, i32x4.shuffle(r1, r1, 1, 1, 1, 1), 80);
+        v128.store(d, i32x4.shuffle(r2, r2, 1, 1, 1, 1), 96);
+        v128.store(d, i32x4.shuffle(r3, r3, 1, 1, 1, 1), 112);
+        v128.store(d, i32x4.shuffle(r0, r0, 2, 2, 2, 2), 128);
+        v128.store(d, i32x4.shuffle(r1, r1, 2, 2, 2, 2), 144);
+        v128.store(d, i32x4.shuffle(r2, r2, 2, 2, 2, 2), 160);
+        v128.store(d, i32x4.shuffle(r3, r3, 2, 2, 2, 2), 176);
+        v128.store(d, i32x4.shuffle(r0, r0, 3, 3, 3, 3), 192);
+        v128.store(d, i32x4.shuffle(r1, r1, 3, 3, 3, 3), 208);
+        v128.store(d, i32x4.shuffle(r2, r2, 3, 3, 3, 3), 224);
+        v128.store(d, i32x4.shuffle(r3, r3, 3, 3, 3, 3), 240);
+        d += 4 * MR * 16;
+        p += 16;
+      }
+      for (; k < kc; k++) {
+        v128.store(d, v128.load32_splat(p));
+        v128.store(d, v128.load32_splat(p + rs), 16);
+        v128.store(d, v128.load32_splat(p + 2 * rs), 32);
+        v128.store(d, v128.load32_splat(p + 3 * rs), 48);
+        d += MR * 16;
+        p += 4;
+      }
+    } else if (mr == MR && sm == 1) {
+      // transposed A: the MR values of one k are contiguous
+      for (let k = 0; k < kc; k++) {
+        const r = v128.load(p);
+        v128.store(d, i32x4.shuffle(r, r, 0, 0, 0, 0), 0);
+        v128.store(d, i32x4.shuffle(r, r, 1, 1, 1, 1), 16);
+        v128.store(d, i32x4.shuffle(r, r, 2, 2, 2, 2), 32);
+        v128.store(d, i32x4.shuffle(r, r, 3, 3, 3, 3), 48);
+        d += MR * 16;
+        p += ks;
+      }
+    } else if (mr == MR) {
       for (let k = 0; k < kc; k++) {
         v128.store(d, v128.load32_splat(p));
         v128.store(d, v128.load32_splat(p + rs), 16);
@@ -476,7 +580,8 @@ export function sgemm_rows(transA: i32, transB: i32, M: i32, N: i32, K: i32, alp
 // A worker instance over shared memory must not allocate (the allocator belongs to the main
 // thread), so the main thread sizes and allocates one workspace per worker: a 64-byte header
 // (i32 KC, MC, NC of the instance that sized it, bytes of the A region), the 128-byte edge tile,
-// then the A and B packing regions. sgemm_rows_ws points this instance's scratch at it for one call
+// then the A and B packing regions (each 64-byte aligned, with 128 bytes of slack for that in
+// sgemm_ws_bytes). sgemm_rows_ws points this instance's scratch at it for one call
 // (same blocking as the main thread, so every row is computed exactly as sgemm would).
 
 function wsA(M: i32, N: i32, K: i32): usize {
@@ -493,7 +598,7 @@ function wsB(M: i32, N: i32, K: i32): usize {
 
 /** Bytes of workspace sgemm_rows_ws needs for any row range of an M x N x K product. */
 export function sgemm_ws_bytes(M: i32, N: i32, K: i32): usize {
-  return 192 + wsA(M, N, K) + wsB(M, N, K);
+  return 192 + 128 + wsA(M, N, K) + wsB(M, N, K);
 }
 
 /** Writes the workspace header at ws (16-byte aligned, sgemm_ws_bytes long) for M x N x K. */
@@ -513,9 +618,9 @@ export function sgemm_rows_ws(transA: i32, transB: i32, M: i32, N: i32, K: i32, 
   MC = load<i32>(ws, 4);
   NC = load<i32>(ws, 8);
   ctile = ws + 64;
-  bufA = ws + 192;
+  bufA = (ws + 192 + 63) & ~(<usize>63);
   capA = <usize>load<i32>(ws, 12);
-  bufB = bufA + capA;
+  bufB = (bufA + capA + 63) & ~(<usize>63);
   capB = <usize>load<i32>(ws, 16);
   sgemm_rows(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, m0, m1);
   KC = sKC; MC = sMC; NC = sNC;
