@@ -626,3 +626,158 @@ export function sgemm_rows_ws(transA: i32, transB: i32, M: i32, N: i32, K: i32, 
   KC = sKC; MC = sMC; NC = sNC;
   bufA = sA; capA = sCapA; bufB = sB; capB = sCapB; ctile = sT;
 }
+
+// ---- shared packed B (one parallel region per GEMM) ------------------------------------------------
+// A threaded GEMM packs op(B) once into a buffer all threads share (packing split into units over
+// the threads), then every thread computes row blocks against it (no thread repacks B). Layout of
+// the shared buffer for blocking kcb x ncb: the ncb-wide column block starting at column jc holds
+// its K/kcb slices one after the other, slice pc at float offset jc*K + pc*ncr (ncr = that block's
+// width rounded up to NR), each slice in packB's panel layout. Every output element goes through
+// the same kc slices, kernel calls and edge handling as in sgemm_rows, so the result is bit-identical.
+
+/** The current KC (K slice depth) of this instance (the shared-B path uses the caller's blocking). */
+export function sgemm_kc(): i32 {
+  return KC;
+}
+
+/** The current NC (column block width) of this instance. */
+export function sgemm_nc(): i32 {
+  return NC;
+}
+
+/** Bytes of the shared packed B for a K x N op(B). */
+export function sgemm_pb_bytes(K: i32, N: i32): usize {
+  return <usize>max(K, 1) * <usize>((max(N, 1) + NR - 1) / NR * NR) * 4;
+}
+
+/**
+ * Packs columns [c0, c1) of op(B)'s K slice starting at k0 (depth min(kcb, K - k0)) into the shared
+ * buffer pb (layout above). c0 must be a multiple of NR and [c0, c1) must not cross an ncb boundary.
+ */
+export function sgemm_pb_pack(transB: i32, K: i32, N: i32, b: usize, ldb: i32, pb: usize, k0: i32, c0: i32, c1: i32, kcb: i32, ncb: i32): void {
+  if (c1 > N) c1 = N;
+  if (c0 >= c1 || k0 >= K) return;
+  const kc = min(kcb, K - k0);
+  const jc = c0 / ncb * ncb;
+  const nc = min(ncb, N - jc);
+  const ncr = (nc + NR - 1) / NR * NR;
+  const slice = pb + ((<usize>jc * <usize>K + <usize>k0 * <usize>ncr) << 2);
+  packB(transB, b, <usize>ldb, k0, kc, c0, c1 - c0, slice + ((<usize>(c0 - jc) * <usize>kc) << 2));
+}
+
+/** Bytes of per-thread workspace for sgemm_rows_pb (edge tile + one packed A panel). */
+export function sgemm_pb_ws_bytes(K: i32, kcb: i32): usize {
+  return 128 + <usize>min(kcb, max(K, 1)) * MR * 16;
+}
+
+/**
+ * Rows m0..m1 of C = alpha * op(A) @ op(B) + beta * C with op(B) already packed in pb (layout
+ * above, same kcb / ncb); ws (16-byte aligned, sgemm_pb_ws_bytes long) is this thread's scratch.
+ * Needs M >= 2 and N >= 2 (sgemm_rows takes matrix-vector paths otherwise).
+ */
+export function sgemm_rows_pb(transA: i32, M: i32, N: i32, K: i32, alpha: f32, a: usize, lda: i32, pb: usize, beta: f32, c: usize, ldc: i32, m0: i32, m1: i32, kcb: i32, ncb: i32, ws: usize): void {
+  if (m0 < 0) m0 = 0;
+  if (m1 > M) m1 = M;
+  if (m1 <= m0 || N <= 0) return;
+  const uldc = <usize>ldc;
+  if (K <= 0 || alpha == 0) {
+    scaleC(m1 - m0, N, beta, c + ((<usize>m0 * uldc) << 2), uldc);
+    return;
+  }
+  const sT = ctile;
+  ctile = ws;
+  const pa = ws + 128;
+  for (let jc = 0; jc < N; jc += ncb) {
+    const nc = min(ncb, N - jc);
+    const ncr = (nc + NR - 1) / NR * NR;
+    const blk = pb + ((<usize>jc * <usize>K) << 2);
+    for (let pc = 0; pc < K; pc += kcb) {
+      const kc = min(kcb, K - pc);
+      const pbs = blk + ((<usize>pc * <usize>ncr) << 2);
+      const be: f32 = pc == 0 ? beta : 1;
+      for (let ic = m0; ic < m1; ic += MR) {
+        const mr = min(MR, m1 - ic);
+        packA(transA, a, <usize>lda, ic, mr, pc, kc, pa);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bp = pbs + <usize>jr * <usize>kc * 4;
+          const cp = c + ((<usize>ic * uldc + <usize>(jc + jr)) << 2);
+          if (mr == MR && nr == NR) {
+            kern4x8(kc, pa, bp, cp, uldc << 2, alpha, be);
+          } else {
+            kern4x8(kc, pa, bp, ctile, NR * 4, 1, 0);
+            mergeTile(mr, nr, cp, uldc, alpha, be);
+          }
+        }
+      }
+    }
+  }
+  ctile = sT;
+}
+
+// ---- shared packed A (conv: the weights packed once, bands of columns per thread) ------------------
+// Layout for an M x K op(A) and slice depth kcb: slice pc (depth kc) at byte pc * Mr * 16 (Mr = M
+// rounded up to MR), holding packA's pre-broadcast panels: rows r..r+3 at + r * kc * 16.
+
+/** Bytes of the shared packed A for an M x K op(A). */
+export function sgemm_pa_bytes(M: i32, K: i32): usize {
+  return <usize>((max(M, 1) + MR - 1) / MR * MR) * <usize>max(K, 1) * 16;
+}
+
+/** Packs rows [r0, r1) (r0 a multiple of MR) of op(A)'s K slice starting at k0 into pa. */
+export function sgemm_pa_pack(transA: i32, M: i32, K: i32, a: usize, lda: i32, pa: usize, k0: i32, r0: i32, r1: i32, kcb: i32): void {
+  if (r1 > M) r1 = M;
+  if (r0 >= r1 || k0 >= K) return;
+  const kc = min(kcb, K - k0);
+  const Mr = (M + MR - 1) / MR * MR;
+  const slice = pa + <usize>k0 * <usize>Mr * 16;
+  packA(transA, a, <usize>lda, r0, r1 - r0, k0, kc, slice + <usize>r0 * <usize>kc * 16);
+}
+
+/** Bytes of per-thread workspace for sgemm_pa (edge tile + one packed B block for N columns). */
+export function sgemm_pa_ws_bytes(N: i32, K: i32, kcb: i32, ncb: i32): usize {
+  return 128 + <usize>min(kcb, max(K, 1)) * <usize>((min(ncb, max(N, 1)) + NR - 1) / NR * NR) * 4;
+}
+
+/**
+ * C = alpha * op(A) @ op(B) + beta * C (all M rows, N columns) with op(A) already packed in pa
+ * (layout above, same kcb); op(B) is packed per slice into ws (16-byte aligned, sgemm_pa_ws_bytes
+ * long). Needs M >= 2 and N >= 2 (sgemm_rows takes matrix-vector paths otherwise).
+ */
+export function sgemm_pa(transB: i32, M: i32, N: i32, K: i32, alpha: f32, pa: usize, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, kcb: i32, ncb: i32, ws: usize): void {
+  if (M <= 0 || N <= 0) return;
+  const uldc = <usize>ldc;
+  if (K <= 0 || alpha == 0) {
+    scaleC(M, N, beta, c, uldc);
+    return;
+  }
+  const sT = ctile;
+  ctile = ws;
+  const pbuf = ws + 128;
+  const Mr = (M + MR - 1) / MR * MR;
+  for (let jc = 0; jc < N; jc += ncb) {
+    const nc = min(ncb, N - jc);
+    for (let pc = 0; pc < K; pc += kcb) {
+      const kc = min(kcb, K - pc);
+      packB(transB, b, <usize>ldb, pc, kc, jc, nc, pbuf);
+      const be: f32 = pc == 0 ? beta : 1;
+      const slice = pa + <usize>pc * <usize>Mr * 16;
+      for (let ic = 0; ic < M; ic += MR) {
+        const mr = min(MR, M - ic);
+        const ap = slice + <usize>ic * <usize>kc * 16;
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bp = pbuf + <usize>jr * <usize>kc * 4;
+          const cp = c + ((<usize>ic * uldc + <usize>(jc + jr)) << 2);
+          if (mr == MR && nr == NR) {
+            kern4x8(kc, ap, bp, cp, uldc << 2, alpha, be);
+          } else {
+            kern4x8(kc, ap, bp, ctile, NR * 4, 1, 0);
+            mergeTile(mr, nr, cp, uldc, alpha, be);
+          }
+        }
+      }
+    }
+  }
+  ctile = sT;
+}

@@ -163,6 +163,82 @@ describe.runIf(threaded)('GEMM family: bit-identical at 1 and 2 threads', () => 
     expect(diff(r1, r2)).toBeNull();
   });
 
+  it('conv2d forward in one region (bands of output rows) and split im2col, against the 1-thread result and a JS reference', () => {
+    // [N, C, H, W], [O, C/groups, kh, kw], options: wide products (bands: several K slices, strides,
+    // dilation, groups, a last band of one row, OW not a multiple of 8) and tall ones (im2col split)
+    const cases: [number[], number[], Record<string, unknown>][] = [
+      [[2, 40, 23, 17], [6, 40, 3, 3], { padding: 1 }],
+      [[1, 3, 41, 37], [5, 3, 7, 7], { stride: 2, padding: 3 }],
+      [[3, 8, 19, 22], [4, 4, 3, 3], { padding: 2, dilation: 2, groups: 2 }],
+      [[1, 16, 9, 5], [2, 16, 3, 1], { padding: [0, 1] }],
+      [[1, 4, 44, 9], [3, 4, 3, 3], { padding: 1 }],
+      [[2, 64, 7, 7], [96, 64, 3, 3], { padding: 1 }],
+      [[1, 300, 6, 6], [33, 300, 2, 2], { stride: 2 }],
+    ];
+    for (const [xs, ws, opts] of cases) {
+      const x = torch.randn(xs);
+      const w = torch.randn(ws);
+      const b = torch.randn(ws[0]);
+      const [r1, r2] = atThreads(() => torch.nn.functional.conv2d(x, w, b, opts));
+      expect(diff(r1, r2)).toBeNull();
+      // a few outputs against a direct JS loop
+      const y = torch.nn.functional.conv2d(x, w, b, opts);
+      const [N, C, H, W] = xs;
+      const [O, Cg, kh, kw] = ws;
+      const groups = (opts.groups as number) ?? 1;
+      const st = opts.stride ?? 1;
+      const pd = opts.padding ?? 0;
+      const [sh, sw] = Array.isArray(st) ? st : [st, st];
+      const [ph, pw] = Array.isArray(pd) ? pd : [pd, pd];
+      const dl = (opts.dilation as number) ?? 1;
+      const [, , OH, OW] = y.shape;
+      const xd = x.dataSync() as Float32Array;
+      const wd = w.dataSync() as Float32Array;
+      const bd = b.dataSync() as Float32Array;
+      const yd = y.dataSync() as Float32Array;
+      for (const [n, o, i, j] of [[0, 0, 0, 0], [N - 1, O - 1, OH - 1, OW - 1], [N - 1, O >> 1, OH >> 1, OW - 1], [0, O - 1, OH - 1, 0]]) {
+        const gi = Math.floor(o / (O / groups));
+        let s = bd[o];
+        for (let c = 0; c < Cg; c++) {
+          for (let u = 0; u < kh; u++) {
+            for (let v = 0; v < kw; v++) {
+              const ih = i * sh - ph + u * dl;
+              const iw = j * sw - pw + v * dl;
+              if (ih >= 0 && ih < H && iw >= 0 && iw < W) s += xd[((n * C + gi * Cg + c) * H + ih) * W + iw] * wd[((o * Cg + c) * kh + u) * kw + v];
+            }
+          }
+        }
+        expect(Math.abs(yd[((n * O + o) * OH + i) * OW + j] - s)).toBeLessThan(1e-3 * (1 + Math.abs(s)));
+      }
+    }
+  });
+
+  it('Adam (amsgrad, weight decay), AdamW and SGD (momentum, nesterov) steps split in chunks', () => {
+    const run = (make: (ps: Tensor[]) => { zeroGrad(): void; step(): void }) =>
+      atThreads(() => {
+        // 70001 parameters (chunks of a multiple of 4 and an odd tail) and a small bias
+        const w = torch.randn(70001, { requiresGrad: true });
+        const b = torch.randn(7, { requiresGrad: true });
+        const opt = make([w, b]);
+        for (let s = 0; s < 3; s++) {
+          opt.zeroGrad();
+          w.square().mul(torch.linspace(-1, 1, 70001)).sum().add(b.exp().sum()).backward();
+          opt.step();
+        }
+        return [w.detach(), b.detach()];
+      });
+    const cases: ((ps: Tensor[]) => { zeroGrad(): void; step(): void })[] = [
+      (ps) => new torch.optim.Adam(ps, { lr: 0.01, weightDecay: 0.1, amsgrad: true }),
+      (ps) => new torch.optim.AdamW(ps, { lr: 0.01 }),
+      (ps) => new torch.optim.SGD(ps, { lr: 0.01, momentum: 0.9, nesterov: true }),
+      (ps) => new torch.optim.SGD(ps, { lr: 0.01 }),
+    ];
+    for (const make of cases) {
+      const [r1, r2] = run(make);
+      expect(diff(r1, r2)).toBeNull();
+    }
+  });
+
   it('workers stop on shutdown() and restart on the next large op', () => {
     torch.setNumThreads(2);
     torch.matmul(torch.randn(64, 64), torch.randn(64, 64));

@@ -8,7 +8,16 @@
  * thread, the caller included, claims blocks with compare-exchange on the claim word, runs them and
  * counts them in DONE; the caller then waits for DONE (Atomics.wait where allowed, else spins). A
  * successful claim proves its launch is still open, so the arguments read after it are that
- * launch's. Workers that are slow to start simply take no blocks.
+ * launch's. Workers that are slow to start simply take no blocks. Between launches an idle worker
+ * spins for a bounded time (SPIN_US, default 100 µs) before it sleeps in Atomics.wait, and the
+ * caller spins as long before it sleeps waiting for DONE: back-to-back launches (the GEMMs of a
+ * training step, the layers of a network) then skip the futex wake-ups, which cost tens to hundreds
+ * of microseconds each on a VM.
+ *
+ * Launch kinds (argument layouts in ts/platform/thread-worker.ts): 1 GEMM row or column blocks
+ * (each block packs its own panels), 2 elementwise chunks, 3 reduction rows, 4 one-region GEMM
+ * with a shared packed B (pack units, then row blocks; a row block packs any unit not yet done itself), 5 conv forward bands (im2col + GEMM per
+ * band of output rows), 6 im2col channel blocks, 7 optimizer update chunks.
  *
  * Determinism: every output row is computed by the same instruction sequence whichever thread runs
  * it and however the rows are split (block bounds are multiples of 4, the micro-kernel height), so
@@ -24,21 +33,38 @@ interface RawKernels {
   sgemm_rows(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, m0: number, m1: number): void;
   sgemm_ws_bytes(M: number, N: number, K: number): number;
   sgemm_ws_init(ws: number, M: number, N: number, K: number): void;
+  sgemm_kc(): number;
+  sgemm_nc(): number;
+  sgemm_pb_bytes(K: number, N: number): number;
+  sgemm_pb_pack(transB: number, K: number, N: number, b: number, ldb: number, pb: number, k0: number, c0: number, c1: number, kcb: number, ncb: number): void;
+  sgemm_pb_ws_bytes(K: number, kcb: number): number;
+  sgemm_pa_bytes(M: number, K: number): number;
+  sgemm_pa_pack(transA: number, M: number, K: number, a: number, lda: number, pa: number, k0: number, r0: number, r1: number, kcb: number): void;
+  sgemm_pa_ws_bytes(N: number, K: number, kcb: number, ncb: number): number;
+  sgemm_pa(transB: number, M: number, N: number, K: number, alpha: number, pa: number, b: number, ldb: number, beta: number, c: number, ldc: number, kcb: number, ncb: number, ws: number): void;
+  sgemm_rows_pb(transA: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, pb: number, beta: number, c: number, ldc: number, m0: number, m1: number, kcb: number, ncb: number, ws: number): void;
   unary(op: number, kind: number, x: number, o: number, nd: number, meta: number, p: number, q: number): void;
   binary(op: number, kind: number, a: number, b: number, o: number, nd: number, meta: number, cmp: number): void;
   reduce(op: number, kind: number, x: number, o: number, outer: number, k: number, inner: number): void;
   reduce_rows(op: number, kind: number, x: number, o: number, r0: number, r1: number, k: number, inner: number): void;
+  adam_step(p: number, g: number, m: number, v: number, vmax: number, n: number, beta1: number, beta2: number, eps: number, wd: number, pmul: number, negStep: number, bc2s: number, flags: number): void;
+  sgd_step(p: number, g: number, buf: number, n: number, lr: number, momentum: number, dampening: number, wd: number, flags: number): void;
+  im2col_f32(x: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, OH: number, OW: number, col: number): void;
 }
 
 // control block layout (i32 indices) — keep in step with ts/platform/thread-worker.ts
 const WAKE = 0;
 const CLAIM = 16;
 const DONE = 32;
+/** Shared-B GEMM: pack units finished (row blocks start when all are). */
+const PACKED = 40;
 const ACTIVE = 50;
 const QUIT = 48;
 const ERR = 52;
+/** How long (µs) an idle worker spins for the next launch before it sleeps in Atomics.wait. */
+const SPIN_US = 54;
 const ARGS_BYTES = 256;
-const CTL_BYTES = 512;
+const CTL_BYTES = 1024;
 const MAX_BLOCKS = 4095;
 
 let support: ThreadSupport = { ok: false, cores: 1, canWait: false, reason: 'the kernels are not loaded yet' };
@@ -47,14 +73,39 @@ let mod: WebAssembly.Module | null = null;
 let threads = 1;
 let workers: KernelThread[] = [];
 let ctlPtr = 0;
+/** Done flags of the pack units of a launch (i32 per unit, MAX_BLOCKS of them). */
+let flagPtr = 0;
 let launchId = 0;
 let wsPtr = 0;
 let wsBytes = 0;
+// shared packed B of the one-region GEMM and its per-thread workspaces (slot 0: the caller)
+let pbPtr = 0;
+let pbBytes = 0;
+let pwsPtr = 0;
+let pwsBytes = 0;
+// per-thread im2col buffers + GEMM workspaces of the fused conv region (slot 0: the caller)
+let cvPtr = 0;
+let cvBytes = 0;
+// the conv weights packed once per conv (shared by all threads)
+let paPtr = 0;
+let paBytes = 0;
+/** Largest shared packed B (bytes); bigger products use per-block packing. */
+const PB_MAX = 64 << 20;
+let sharedBOn = true;
+
+/** @internal Turns the shared-B GEMM region on or off (A/B measurements); returns the old setting. */
+export function setSharedGemm(on: boolean): boolean {
+  const old = sharedBOn;
+  sharedBOn = on;
+  return old;
+}
 /** Minimum multiply-adds (M*N*K) for a GEMM to be split across threads. */
 let gemmThreshold = 1 << 19;
 /** Minimum elements for an elementwise launch to be split; chunk size (a multiple of 4). */
 let ewThreshold = 1 << 18;
 const EW_CHUNK = 1 << 16;
+/** Spin time (µs) of idle workers and of the waiting caller before they sleep. */
+let spinUs = 100;
 // chunk metadata for elementwise blocks ([len, stride x, stride y] of a full and of the last chunk)
 const META_FULL = 56;
 const META_LAST = 60;
@@ -77,6 +128,7 @@ export function attachThreads(module: WebAssembly.Module | null, exports: RawKer
   threads = Math.max(1, support.envThreads || support.cores);
   if (support.envGemmMin !== undefined) gemmThreshold = support.envGemmMin;
   if (support.envEwMin !== undefined) ewThreshold = support.envEwMin;
+  if (support.envSpinUs !== undefined) spinUs = support.envSpinUs;
 }
 
 /** The runtime's thread facts and the current count (for torch.backends()). */
@@ -123,6 +175,27 @@ export function stopWorkers(): void {
   if (wsPtr) raw.free(wsPtr);
   wsPtr = 0;
   wsBytes = 0;
+  if (pbPtr) raw.free(pbPtr);
+  pbPtr = 0;
+  pbBytes = 0;
+  if (pwsPtr) raw.free(pwsPtr);
+  pwsPtr = 0;
+  pwsBytes = 0;
+  if (cvPtr) raw.free(cvPtr);
+  cvPtr = 0;
+  cvBytes = 0;
+  if (paPtr) raw.free(paPtr);
+  paPtr = 0;
+  paBytes = 0;
+}
+
+/** A scratch region of at least `need` bytes (grown, never shrunk); 0 when allocation fails. */
+function grow(r: RawKernels, ptr: number, bytes: number, need: number): [number, number] {
+  if (need <= bytes) return [ptr, bytes];
+  if (ptr) r.free(ptr);
+  const n = need + (need >> 3);
+  const p = r.alloc(n);
+  return p ? [p, n] : [0, 0];
 }
 
 function ensureWorkers(r: RawKernels): void {
@@ -130,8 +203,19 @@ function ensureWorkers(r: RawKernels): void {
     ctlPtr = r.alloc(CTL_BYTES);
     new Uint8Array(r.memory.buffer, ctlPtr, CTL_BYTES).fill(0);
   }
+  if (!flagPtr) flagPtr = r.alloc(4 * MAX_BLOCKS);
   while (workers.length < threads - 1) workers.push(startKernelThread({ module: mod, memory: r.memory, ctl: ctlPtr, slot: workers.length + 1 }));
-  Atomics.store(new Int32Array(r.memory.buffer, ctlPtr, CTL_BYTES >> 2), ACTIVE, threads);
+  const ctl = new Int32Array(r.memory.buffer, ctlPtr, CTL_BYTES >> 2);
+  Atomics.store(ctl, ACTIVE, threads);
+  Atomics.store(ctl, SPIN_US, spinUs);
+}
+
+/** @internal Sets how long (µs) idle workers and the waiting caller spin before sleeping; returns the old value. */
+export function setSpinMicros(us: number): number {
+  const old = spinUs;
+  spinUs = Math.max(0, Math.floor(us));
+  if (ctlPtr && raw) Atomics.store(new Int32Array(raw.memory.buffer, ctlPtr, CTL_BYTES >> 2), SPIN_US, spinUs);
+  return old;
 }
 
 /**
@@ -143,6 +227,7 @@ function launch(r: RawKernels, total: number, fill: (args: Float64Array) => void
   const ctl = new Int32Array(buf, ctlPtr, CTL_BYTES >> 2);
   fill(new Float64Array(buf, ctlPtr + ARGS_BYTES, (CTL_BYTES - ARGS_BYTES) >> 3));
   Atomics.store(ctl, DONE, 0);
+  Atomics.store(ctl, PACKED, 0);
   Atomics.store(ctl, ERR, 0);
   launchId = (launchId + 1) & 0xff;
   Atomics.store(ctl, CLAIM, (launchId << 24) | (total << 12));
@@ -160,6 +245,14 @@ function launch(r: RawKernels, total: number, fill: (args: Float64Array) => void
       err = e;
     }
     Atomics.add(ctl, DONE, 1);
+  }
+  // the last blocks usually finish within microseconds of each other: spin a little before
+  // sleeping, so the caller does not pay a futex wake-up when a worker finishes last
+  if (Atomics.load(ctl, DONE) < total) {
+    const until = performance.now() + spinUs / 1000;
+    for (let i = 1; Atomics.load(ctl, DONE) < total; i++) {
+      if ((i & 127) === 0 && support.canWait && performance.now() > until) break;
+    }
   }
   for (let d = Atomics.load(ctl, DONE); d < total; d = Atomics.load(ctl, DONE)) {
     if (support.canWait) Atomics.wait(ctl, DONE, d, 20);
@@ -201,6 +294,7 @@ export function parallelSgemmBatch(
   }
   if (bpb * batch < 2) return serial();
   ensureWorkers(r);
+  if (sharedBOn && !cols && batch === 1 && N >= 2 && K > 0 && alpha !== 0 && sharedB(r, nt, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc)) return;
   // one workspace per started worker (even one past the active count may still claim a block
   // after setNumThreads lowered it), sized for this product; the main thread uses its own buffers
   const nw = workers.length;
@@ -245,6 +339,239 @@ export function parallelSgemmBatch(
       },
     );
   }
+}
+
+/**
+ * Makes sure all P pack units of the current launch are done before a compute block reads them,
+ * without waiting on another thread: a unit not yet marked done (still being packed by a thread that
+ * a busy machine may have descheduled) is packed here too — the same bytes to the same place, so
+ * the result does not depend on who finishes first — and marked done.
+ */
+function ensurePacked(ctl: Int32Array, flags: Int32Array, P: number, pack: (u: number) => void): void {
+  if (Atomics.load(ctl, PACKED) >= P) return;
+  for (let u = 0; u < P; u++) {
+    if (Atomics.load(flags, u)) continue;
+    pack(u);
+    if (Atomics.exchange(flags, u, 1) === 0) Atomics.add(ctl, PACKED, 1);
+  }
+}
+
+/**
+ * One parallel region for a row-split GEMM: op(B) is packed once into a buffer every thread shares
+ * (the first P blocks of the launch: K slices x column chunks, claimed like any block), then the
+ * remaining blocks are row blocks (multiples of 4 rows, about 8 per thread for dynamic balance)
+ * computed against the shared panels; a thread that claims a row block first waits until every pack
+ * unit is done (they were all claimed before it, so the wait is short). Returns false (nothing done)
+ * when the shared buffer would be too large or cannot be allocated.
+ */
+function sharedB(
+  r: RawKernels, nt: number, transA: number, transB: number, M: number, N: number, K: number, alpha: number,
+  a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
+): boolean {
+  const need = r.sgemm_pb_bytes(K, N);
+  if (need > PB_MAX) return false;
+  const kcb = r.sgemm_kc();
+  const ncb = r.sgemm_nc();
+  const slices = Math.ceil(K / kcb);
+  // pack units: column chunks (multiples of 16 columns, within one ncb block) of each K slice
+  let cw = Math.max(64, Math.ceil(N / (2 * nt) / 16) * 16);
+  cw = Math.min(cw, ncb);
+  while (ncb % cw) cw -= 16;
+  const chunks = Math.ceil(N / cw);
+  const P = slices * chunks;
+  // row blocks: multiples of 4 rows, about 8 per thread
+  const rb = Math.max(4, Math.ceil(M / (8 * nt) / 4) * 4);
+  const R = Math.ceil(M / rb);
+  if (P + R > MAX_BLOCKS) return false;
+  const nw = workers.length;
+  const wsb = (r.sgemm_pb_ws_bytes(K, kcb) + 63) & ~63;
+  [pbPtr, pbBytes] = grow(r, pbPtr, pbBytes, need + 16);
+  [pwsPtr, pwsBytes] = grow(r, pwsPtr, pwsBytes, wsb * (nw + 1) + 64);
+  if (!pbPtr || !pwsPtr) return false;
+  // 16-byte aligned shared panels, 64-byte aligned workspaces
+  const pb = (pbPtr + 15) & ~15;
+  const ws0 = (pwsPtr + 63) & ~63;
+  const buf = r.memory.buffer;
+  const ctl = new Int32Array(buf, ctlPtr, CTL_BYTES >> 2);
+  const flags = new Int32Array(buf, flagPtr, P);
+  const pack = (u: number): void => {
+    const s = Math.floor(u / chunks);
+    const c0 = (u - s * chunks) * cw;
+    r.sgemm_pb_pack(transB, K, N, b, ldb, pb, s * kcb, c0, Math.min(N, c0 + cw), kcb, ncb);
+  };
+  launch(
+    r,
+    P + R,
+    (x) => {
+      flags.fill(0);
+      x.set([4, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, pb, P, chunks, cw, rb, kcb, ncb, ws0, wsb, flagPtr]);
+    },
+    (blk) => {
+      if (blk < P) {
+        pack(blk);
+        if (Atomics.exchange(flags, blk, 1) === 0) Atomics.add(ctl, PACKED, 1);
+        return;
+      }
+      ensurePacked(ctl, flags, P, pack);
+      const m0 = (blk - P) * rb;
+      r.sgemm_rows_pb(transA, M, N, K, alpha, a, lda, pb, beta, c, ldc, m0, Math.min(M, m0 + rb), kcb, ncb, ws0);
+    },
+  );
+  return true;
+}
+
+/** Geometry of a 2-d convolution (the fields of ConvGeo in ts/ops/conv.ts). */
+export interface ConvShape {
+  N: number; C: number; H: number; W: number; O: number; groups: number;
+  kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number;
+  OH: number; OW: number;
+}
+
+/**
+ * The forward of an im2col convolution in one parallel region. The first P blocks pack the weights
+ * (each group's [Og, K] matrix, K slices x row chunks) once into a buffer all threads share; the
+ * rest are bands of output rows of one (image, group): a thread does the band's im2col into its own
+ * column buffer and the band's GEMM (packed weights @ columns [K, rows*OW]) straight into y, after
+ * waiting until every pack unit is done (they were all claimed before). Nothing runs serially
+ * between images, and bands can be small (no per-band repacking of the weights). Used for wide
+ * products (many pixels, few output channels). Every output element goes through the same GEMM
+ * code as one sgemm over all L columns (M >= 2 and every band has >= 2 columns keep the packed
+ * path; alpha = 1, beta = 0), so results are bit-identical to the serial conv. Returns false
+ * (nothing done) when the conv should run the serial way.
+ */
+export function parallelConvForward(g: ConvShape, xp: number, wp: number, yp: number): boolean {
+  const r = raw;
+  const nt = threads;
+  const Cg = g.C / g.groups;
+  const Og = g.O / g.groups;
+  const K = Cg * g.kh * g.kw;
+  const L = g.OH * g.OW;
+  if (!r || nt <= 1 || Og < 2 || g.OW < 2 || K <= 0 || L <= 4 * Og) return false;
+  if (g.N * g.groups * Og * L * K < gemmThreshold) return false;
+  const kcb = r.sgemm_kc();
+  const ncb = r.sgemm_nc();
+  const paG = r.sgemm_pa_bytes(Og, K);
+  if (paG * g.groups > PB_MAX) return false;
+  const per = g.N * g.groups;
+  // about four bands per thread, each at least ~128 columns, at most 1M floats of columns
+  let nr = Math.ceil(g.OH / Math.max(1, Math.ceil((4 * nt) / per)));
+  nr = Math.max(nr, Math.min(g.OH, Math.ceil(128 / g.OW)));
+  nr = Math.max(1, Math.min(nr, Math.floor((1 << 20) / (K * g.OW))));
+  const bands = Math.ceil(g.OH / nr);
+  const slices = Math.ceil(K / kcb);
+  const rcw = Math.max(4, Math.ceil(Og / (2 * nt) / 4) * 4);
+  const chunks = Math.ceil(Og / rcw);
+  const P = g.groups * slices * chunks;
+  const total = P + per * bands;
+  if (per * bands < 2 || total > MAX_BLOCKS) return false;
+  ensureWorkers(r);
+  const nw = workers.length;
+  const colB = (K * nr * g.OW * 4 + 63) & ~63;
+  const wsB = (r.sgemm_pa_ws_bytes(nr * g.OW, K, kcb, ncb) + 63) & ~63;
+  const stride = colB + wsB;
+  [cvPtr, cvBytes] = grow(r, cvPtr, cvBytes, stride * (nw + 1) + 64);
+  [paPtr, paBytes] = grow(r, paPtr, paBytes, paG * g.groups + 16);
+  if (!cvPtr || !paPtr) return false;
+  const base = (cvPtr + 63) & ~63;
+  const pa = (paPtr + 15) & ~15;
+  const HW = g.H * g.W;
+  const ctl = new Int32Array(r.memory.buffer, ctlPtr, CTL_BYTES >> 2);
+  const flags = new Int32Array(r.memory.buffer, flagPtr, P);
+  const pack = (u: number): void => {
+    const gi = Math.floor(u / (slices * chunks));
+    const rest = u - gi * slices * chunks;
+    const s = Math.floor(rest / chunks);
+    const r0 = (rest - s * chunks) * rcw;
+    r.sgemm_pa_pack(0, Og, K, wp + 4 * gi * Og * K, K, pa + gi * paG, s * kcb, r0, Math.min(Og, r0 + rcw), kcb);
+  };
+  launch(
+    r,
+    total,
+    (x) => {
+      flags.fill(0);
+      x.set([5, g.groups, bands, nr, g.C, Cg, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.OH, g.OW, g.O, Og, K, xp, wp, yp, base, stride, colB, P, slices, chunks, rcw, kcb, ncb, pa, paG, flagPtr]);
+    },
+    (blk) => {
+      if (blk < P) {
+        pack(blk);
+        if (Atomics.exchange(flags, blk, 1) === 0) Atomics.add(ctl, PACKED, 1);
+        return;
+      }
+      ensurePacked(ctl, flags, P, pack);
+      const bb = blk - P;
+      const ng = Math.floor(bb / bands);
+      const r0 = (bb - ng * bands) * nr;
+      const n = Math.floor(ng / g.groups);
+      const gi = ng - n * g.groups;
+      const rows = Math.min(nr, g.OH - r0);
+      const cols = rows * g.OW;
+      r.im2col_f32(xp + 4 * (n * g.C + gi * Cg) * HW, Cg, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph - r0 * g.sh, g.pw, g.dh, g.dw, rows, g.OW, base);
+      r.sgemm_pa(0, Og, cols, K, 1, pa + gi * paG, base, cols, 0, yp + 4 * ((n * g.O + gi * Og) * L + r0 * g.OW), L, kcb, ncb, base + colB);
+    },
+  );
+  return true;
+}
+
+/**
+ * im2col of one image (the arguments of im2col_f32) split over input channels (each channel fills
+ * its own kh*kw rows of the column matrix: a plain copy, identical however it is split).
+ */
+export function parallelIm2col(
+  serial: () => void, x: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number,
+  ph: number, pw: number, dh: number, dw: number, OH: number, OW: number, col: number,
+): void {
+  const r = raw;
+  const nt = threads;
+  const rowsPerC = kh * kw * OH * OW;
+  if (!r || nt <= 1 || C < 2 || C * rowsPerC < ewThreshold) return serial();
+  const total = Math.min(C, nt * 4);
+  const cb = Math.ceil(C / total);
+  const blocks = Math.ceil(C / cb);
+  ensureWorkers(r);
+  launch(
+    r,
+    blocks,
+    (a) => {
+      a.set([6, x, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, col, cb]);
+    },
+    (b) => {
+      const c0 = b * cb;
+      r.im2col_f32(x + 4 * c0 * H * W, Math.min(cb, C - c0), H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, col + 4 * c0 * rowsPerC);
+    },
+  );
+}
+
+/**
+ * An optimizer update over n float32 parameters (adam_step: ptrs p g m v vmax; sgd_step: p g buf;
+ * a 0 pointer stays 0) split into chunks whose bounds are multiples of 4: every element is updated
+ * by the same code as in one call, so results are bit-identical.
+ */
+export function parallelOptimStep(serial: () => void, adam: boolean, ptrs: number[], n: number, scalars: number[]): void {
+  const r = raw;
+  if (!r || threads <= 1 || n < ewThreshold) return serial();
+  const chunk = Math.max(1 << 14, Math.ceil(n / (4 * threads) / 4) * 4);
+  const total = Math.ceil(n / chunk);
+  if (total < 2 || total > MAX_BLOCKS) return serial();
+  ensureWorkers(r);
+  // args: 7 adam chunk n p0..p4 s0..s8 (unused slots 0)
+  const p5 = [0, 0, 0, 0, 0];
+  ptrs.forEach((q, i) => (p5[i] = q));
+  const s9 = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+  scalars.forEach((q, i) => (s9[i] = q));
+  const at = (q: number, i0: number): number => (q ? q + 4 * i0 : 0);
+  launch(
+    r,
+    total,
+    (a) => {
+      a.set([7, adam ? 1 : 0, chunk, n, ...p5, ...s9]);
+    },
+    (b) => {
+      const i0 = b * chunk;
+      const len = Math.min(chunk, n - i0);
+      if (adam) r.adam_step(at(p5[0], i0), at(p5[1], i0), at(p5[2], i0), at(p5[3], i0), at(p5[4], i0), len, s9[0], s9[1], s9[2], s9[3], s9[4], s9[5], s9[6], s9[7]);
+      else r.sgd_step(at(p5[0], i0), at(p5[1], i0), at(p5[2], i0), len, s9[0], s9[1], s9[2], s9[3], s9[4]);
+    },
+  );
 }
 
 /**

@@ -4,7 +4,7 @@
  * metadata. Every kernel call goes through `kernels`.
  */
 import { compileKernels, kernelsProvided, relaxedSimdSupported } from '../platform/wasm-source.js';
-import { attachThreads, parallelElementwise, parallelReduce, parallelSgemmBatch, probeThreads } from './threads.js';
+import { attachThreads, parallelElementwise, parallelOptimStep, parallelReduce, parallelSgemmBatch, probeThreads } from './threads.js';
 
 /** The exports of dist/torchlet.wasm that the TS side calls (checked by tests/wasm-exports.test.ts). */
 export interface KernelExports {
@@ -39,6 +39,7 @@ export function requireKernels(...names: string[]): void {
 
 // the threaded build's per-worker GEMM workspace entry points (ts/backend/threads.ts)
 requireKernels('sgemm_rows_ws', 'sgemm_ws_bytes', 'sgemm_ws_init');
+requireKernels('sgemm_kc', 'sgemm_nc', 'sgemm_pb_bytes', 'sgemm_pb_pack', 'sgemm_pb_ws_bytes', 'sgemm_rows_pb', 'sgemm_pa_bytes', 'sgemm_pa_pack', 'sgemm_pa_ws_bytes', 'sgemm_pa');
 
 export let kernels: KernelExports;
 let argPtr = 0;
@@ -101,6 +102,11 @@ export async function initKernels(): Promise<void> {
     k.unary = (op, kind, x, o, nd, meta, p, q) => parallelElementwise(() => ex.unary(op, kind, x, o, nd, meta, p, q), false, op, kind, x, 0, o, nd, meta, p, q);
     k.binary = (op, kind, a, b, o, nd, meta, cmp) => parallelElementwise(() => ex.binary(op, kind, a, b, o, nd, meta, cmp), true, op, kind, a, b, o, nd, meta, cmp, 0);
     k.reduce = (op, kind, x, o, outer, kk, inner) => parallelReduce(() => ex.reduce(op, kind, x, o, outer, kk, inner), op, kind, x, o, outer, kk, inner);
+    // optimizer updates (declared by ts/optim/optimizer.ts): large parameter tensors are split in chunks
+    const raw = ex as unknown as Record<string, (...a: number[]) => void>;
+    const kk = k as unknown as Record<string, (...a: number[]) => void>;
+    if (raw.adam_step) kk.adam_step = (p, g, m, v, vmax, n, ...s) => parallelOptimStep(() => raw.adam_step(p, g, m, v, vmax, n, ...s), true, [p, g, m, v, vmax], n, s);
+    if (raw.sgd_step) kk.sgd_step = (p, g, buf, n, ...s) => parallelOptimStep(() => raw.sgd_step(p, g, buf, n, ...s), false, [p, g, buf], n, s);
     kernels = k;
   } else {
     kernels = ex;

@@ -9,6 +9,7 @@
  * 1-d convs run as 2-d convs over a height-1 image.
  */
 import { kernels, requireKernels } from '../backend/wasm.js';
+import { parallelConvForward, parallelIm2col } from '../backend/threads.js';
 import { record } from '../autograd/node.js';
 import { Tensor } from '../tensor/tensor.js';
 import { optArgs } from './args.js';
@@ -77,7 +78,8 @@ function bandRows(g: ConvGeo, K: number): number {
 
 /** im2col of output rows [r0, r0 + nr) of one image (x points at its first channel of the group). */
 function im2colBand(g: ConvGeo, x: number, C: number, r0: number, nr: number, col: number): void {
-  kernels.im2col_f32(x, C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph - r0 * g.sh, g.pw, g.dh, g.dw, nr, g.OW, col);
+  const ph = g.ph - r0 * g.sh;
+  parallelIm2col(() => kernels.im2col_f32(x, C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, ph, g.pw, g.dh, g.dw, nr, g.OW, col), x, C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, ph, g.pw, g.dh, g.dw, nr, g.OW, col);
 }
 
 /** y [N, O, OH, OW] = conv(x, w) + bias (no autograd). */
@@ -99,6 +101,8 @@ function convForwardRaw(x0: Tensor, w0: Tensor, b0: Tensor | null, g: ConvGeo): 
     kernels.fill(0, y._ptr(), y.numel(), 0, 0n);
   } else if (isDepthwise(g)) {
     kernels.dwconv2d_f32(x._ptr(), w._ptr(), 0, g.N, g.C, Og, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.OH, g.OW, y._ptr());
+  } else if (!isPointwise(g) && parallelConvForward(g, x._ptr(), w._ptr(), y._ptr())) {
+    // done on the thread pool: per band of output rows, im2col + GEMM in one parallel region
   } else {
     const direct = isPointwise(g);
     const band = bandRows(g, K);

@@ -22,6 +22,8 @@ export interface ThreadSupport {
   envGemmMin?: number;
   /** TORCHLET_ELEMENTWISE_MIN from the environment: elementwise launches below stay serial. */
   envEwMin?: number;
+  /** TORCHLET_SPIN_US from the environment (tuning): how long idle kernel threads spin before sleeping. */
+  envSpinUs?: number;
 }
 
 /** A non-negative integer environment variable (Node; Deno when env access is allowed). */
@@ -90,7 +92,7 @@ export async function detectThreads(): Promise<ThreadSupport> {
       nodeWT = (await import(/* @vite-ignore */ spec('worker_threads'))) as NodeWorkerThreads;
       const os = (await import(/* @vite-ignore */ spec('os'))) as { availableParallelism?: () => number; cpus(): unknown[] };
       const cores = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
-      return { ok: true, cores: Math.max(1, cores), canWait: true, reason: '', envThreads: envInt('TORCHLET_NUM_THREADS'), envGemmMin: envInt('TORCHLET_GEMM_MIN_MACS'), envEwMin: envInt('TORCHLET_ELEMENTWISE_MIN') };
+      return { ok: true, cores: Math.max(1, cores), canWait: true, reason: '', envThreads: envInt('TORCHLET_NUM_THREADS'), envGemmMin: envInt('TORCHLET_GEMM_MIN_MACS'), envEwMin: envInt('TORCHLET_ELEMENTWISE_MIN'), envSpinUs: envInt('TORCHLET_SPIN_US') };
     } catch (e) {
       return single(`worker_threads could not be loaded (${(e as Error).message})`);
     }
