@@ -342,7 +342,18 @@ export function to(x: Tensor, ...args: unknown[]): Tensor {
     if (src !== x) src.dispose();
     if (x.requiresGrad && isFloating(r.dtype)) {
       const from = x.device;
-      record('ToCopy', [x], r, [], ([g]) => [to(g, from, x.dtype)]);
+      record('ToCopy', [x], r, [], ([g]) => {
+        if (from === 'cpu' && g.device === 'webgpu') {
+          try {
+            return [to(g, from, x.dtype)];
+          } catch {
+            throw new Error(
+              "backward through x.to('webgpu') of a CPU tensor that requires grad: its gradient would have to come back to the CPU synchronously, which WebGPU cannot do; make the leaf on the GPU instead (torch.randn(shape, { device: 'webgpu', requiresGrad: true }) or x.to('webgpu').detach().requiresGrad_())",
+            );
+          }
+        }
+        return [to(g, from, x.dtype)];
+      });
     }
   }
   return r;
