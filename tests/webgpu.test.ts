@@ -245,6 +245,25 @@ describe('WebGPU backend', () => {
     130_000,
   );
 
+  it(
+    "routes ONNX sessions by the 'auto' policy (tests/webgpu/suite-policy.ts under Deno: forced GPU runs of the shared models match the CPU, decisions explained, 'off' stays on the CPU)",
+    async () => {
+      const out = await new Promise<string>((resolve) => {
+        execFile(join(root, 'node_modules/.bin/deno'), ['run', '--unstable-webgpu', '--allow-read', '--allow-env', '--sloppy-imports', 'tests/webgpu/run-policy-deno.ts'], { cwd: root, encoding: 'utf8', timeout: 240_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } }, (err, stdout, stderr) =>
+          resolve(`${stdout}${err ? `\nexit: ${err.message}\n${stderr.split('\n').filter((l) => l.startsWith('FAIL')).join('\n')}` : ''}`),
+        );
+      });
+      const line = out.split('\n').find((l) => l.startsWith('policy-result '));
+      if (!line) console.log(out.slice(-4000));
+      expect(line, 'policy-result line').toBeDefined();
+      const r = JSON.parse(line!.slice('policy-result '.length)) as { passed: number; failed: number; failures: string[] };
+      console.log(`webgpu policy (deno): ${r.passed} passed, ${r.failed} failed${r.failures.length ? `\n  ${r.failures.join('\n  ')}` : ''}`);
+      expect(r.failures).toEqual([]);
+      expect(r.passed).toBeGreaterThan(50);
+    },
+    250_000,
+  );
+
   it.runIf(!CHROMIUM)('reports that Chromium is missing (browser part skipped)', () => {
     console.log('webgpu: Chromium is not installed (apt-get install chromium); the SwiftShader WebGPU run was skipped');
     expect(CHROMIUM).toBeUndefined();
