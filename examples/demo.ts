@@ -110,3 +110,6 @@ console.log(`  test loss:         ${test.loss.toFixed(4)}`);
 console.log(`  weights:           out/digits_cnn.safetensors (${weights.length} bytes)`);
 console.log(`  onnx export:       out/digits_cnn.onnx (${onnxBytes.length} bytes), max difference from the module ${onnxMaxDiff.toExponential(1)}`);
 console.log(`  training curves:   out/curves.svg`);
+const gpu = await torch.webgpu.init();
+const cpu = torch.backends().cpu;
+console.log(`  compute:           CPU, wasm SIMD, ${cpu.numThreads} thread${cpu.numThreads === 1 ? '' : 's'}; WebGPU ${gpu ? `available (${gpu.description || gpu.vendor || gpu.source}): model.to('webgpu') runs there` : `not used (${torch.backends().webgpu.reason})`}`);
