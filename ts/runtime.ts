@@ -6,14 +6,15 @@ import { counters, deviceInfo, gpuUnavailableReason } from './backend/webgpu/dev
 import { gpuTensorCount } from './backend/webgpu/storage.js';
 
 /**
- * Live memory: `{ tensors, bytes, gpuBytes }` (plus wasm residency details).
+ * Live memory: `{ tensors, bytes, gpuBytes }` (plus wasm residency details; `pooledBytes`: free
+ * wasm blocks kept by ONNX sessions for their next run, not counted in `bytes`).
  *
  * @example
  * ```ts
  * torch.memory().tensors; // live tensor count
  * ```
  */
-export function memory(): { tensors: number; bytes: number; gpuBytes: number; residentBytes: number; budget: number } {
+export function memory(): { tensors: number; bytes: number; gpuBytes: number; residentBytes: number; pooledBytes: number; budget: number } {
   const m = memoryStats();
   return { ...m, tensors: m.tensors + gpuTensorCount(), gpuBytes: counters.gpuBytes };
 }

@@ -5,7 +5,8 @@
  * compiles it into an execution plan: values live in numbered slots, each step holds its op, its
  * pre-parsed attributes and the slots to free after it, so a run does no name lookups. run()
  * executes the plan without autograd inside a scope (nothing an op leaves behind survives the run)
- * and frees each intermediate right after its last use. Under torch.webgpu's 'auto' policy, the
+ * and frees each intermediate right after its last use; the session's arena (ts/tensor/storage.ts)
+ * recycles the freed wasm blocks by size, so a repeated run allocates only its outputs. Under torch.webgpu's 'auto' policy, the
  * async run() executes the same steps with a router (./gpu-route.ts) that moves heavy steps whose
  * cost pays for the transfers to the GPU, keeps GPU-safe light ops there, and returns CPU tensors.
  */
@@ -21,6 +22,7 @@ import { nodeReads, optimizeGraph, outerRefs, type GraphOptimizationLevel } from
 import { autoRouting } from '../../webgpu.js';
 import { calibrate, type Calibration } from '../../backend/webgpu/calibrate.js';
 import { GpuRouter, type RunState } from './gpu-route.js';
+import { Arena } from '../../tensor/storage.js';
 
 export type { GraphOptimizationLevel } from './optimize.js';
 
@@ -115,6 +117,8 @@ export class InferenceSession {
   private released = false;
   /** The 'auto' routing state (uploaded weights, decisions), made on the first routed run. */
   private router: GpuRouter | null = null;
+  /** Wasm blocks recycled across the steps of a CPU run and kept for the next run. */
+  private readonly arena = new Arena();
 
   private constructor(model: ModelProto, opts: SessionOptions) {
     this.model = model;
@@ -136,6 +140,7 @@ export class InferenceSession {
     this.inputShapes = declaredShapes(model.graph, inits);
     this.main = this.compile(model.graph, new Set(), this.level, this.inputShapes);
     if (!this.main.specialised) this.generic = this.main;
+    arenaRegistry?.register(this, this.arena, this.arena);
   }
 
   /** Parses a model (bytes or an already decoded ModelProto), checks and optimises it. */
@@ -398,19 +403,24 @@ export class InferenceSession {
   runSync(feeds: Record<string, Tensor | OnnxValue>, fetches?: string[]): Record<string, Tensor> {
     const { env, wanted } = this.prepare(feeds, fetches);
     const plan = this.planFor(env);
-    return scope(() =>
-      noGrad(() => {
-        const vals = this.execute(plan, env);
-        const result: Record<string, Tensor> = {};
-        for (const name of wanted) {
-          const s = plan.slots.get(name) as number;
-          const v = vals[s];
-          // feeds and constants are not the run's to hand out: give the caller its own view
-          result[name] = (plan.produced.has(s) ? v : ownView(v)) as Tensor;
-        }
-        return result;
-      }),
-    );
+    const prev = this.arena.enter();
+    try {
+      return scope(() =>
+        noGrad(() => {
+          const vals = this.execute(plan, env);
+          const result: Record<string, Tensor> = {};
+          for (const name of wanted) {
+            const s = plan.slots.get(name) as number;
+            const v = vals[s];
+            // feeds and constants are not the run's to hand out: give the caller its own view
+            result[name] = (plan.produced.has(s) ? v : ownView(v)) as Tensor;
+          }
+          return result;
+        }),
+      );
+    } finally {
+      this.arena.exit(prev);
+    }
   }
 
   /** Checks the feeds and fetches of a run; returns the feeds by name and the outputs wanted. */
@@ -455,8 +465,13 @@ export class InferenceSession {
     this.router?.release();
     for (const p of this.allPlans) for (const t of p.owned) t.dispose();
     this.allPlans.length = 0;
+    arenaRegistry?.unregister(this.arena);
+    this.arena.dispose();
   }
 }
+
+// a session dropped without release(): its arena's free blocks go back to the wasm heap
+const arenaRegistry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Arena>((a) => a.dispose()) : null;
 
 function ownView(v: OnnxValue): OnnxValue {
   if (v instanceof Tensor) return v.detach();
