@@ -13,7 +13,7 @@
  * masked selection) need those values synchronously and say so.
  */
 /// <reference types="@webgpu/types" preserve="true" />
-import { Tensor, contiguousStrides } from '../../tensor/tensor.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { ITEMSIZE, isFloating } from '../../tensor/dtype.js';
 import { heapBuffer } from '../wasm.js';
 import { GpuNeedsCpu, GpuStorage, enterAttempt, gpuInUse, leaveAttempt } from './storage.js';
@@ -472,5 +472,3 @@ export function toCpuSync(t: Tensor): Tensor {
   throw new Error("x.to('cpu') needs the values of a webgpu tensor, which WebGPU can only read asynchronously: use await x.cpuAsync() (or await x.data())");
 }
 
-
-export { contiguousStrides };
