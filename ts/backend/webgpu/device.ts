@@ -113,6 +113,7 @@ export function initDevice(): Promise<GpuInfo | null> {
       deviceEpoch++;
       pipelines.clear();
       pool.clear();
+      ubPool.length = 0;
       initPromise = null;
     });
     return info;
@@ -274,8 +275,11 @@ export function flush(): void {
     encoder = null;
     temps = [];
     afterSubmitFns = [];
+    ubBuf = null;
+    ubUsed = 0;
     return;
   }
+  settleUniforms(dev);
   if (encoder) {
     dev.queue.submit([encoder.finish()]);
     counters.submits++;
@@ -353,29 +357,63 @@ export function dispatch(k: Kernel, bindings: readonly BufferOwner[], params: Ar
   counters.kernels.set(k.key, (counters.kernels.get(k.key) ?? 0) + 1);
   if (groups.some((g) => g === 0)) return;
   const bufs = bindings.map((b) => b.gpuBuffer());
-  let ub: GPUBuffer | null = null;
-  if (params) {
-    const bytes = params instanceof ArrayBuffer ? new Uint8Array(params) : new Uint8Array(params.buffer, params.byteOffset, params.byteLength);
-    const size = Math.max(16, Math.ceil(bytes.byteLength / 16) * 16);
-    ub = dev.createBuffer({ size, usage: 0x40 | 0x8, mappedAtCreation: true }); // UNIFORM | COPY_DST
-    new Uint8Array(ub.getMappedRange()).set(bytes);
-    ub.unmap();
-  }
+  // the parameters are copied now: the caller may reuse its array, and encoding may come later
+  const bytes = params ? (params instanceof ArrayBuffer ? new Uint8Array(params) : new Uint8Array(params.buffer, params.byteOffset, params.byteLength)).slice() : null;
   const pipeline = pipelineFor(dev, k);
-  const entries: GPUBindGroupEntry[] = bufs.map((buffer, i) => ({ binding: i, resource: { buffer } }));
-  if (ub) entries.push({ binding: bufs.length, resource: { buffer: ub } });
-  const bg = dev.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
   const [x, y = 1, z = 1] = groups;
   enqueue(() => {
+    const entries: GPUBindGroupEntry[] = bufs.map((buffer, i) => ({ binding: i, resource: { buffer } }));
+    if (bytes) entries.push({ binding: bufs.length, resource: uniformSlot(dev, bytes) });
+    const bg = dev.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
     if (!encoder) encoder = dev.createCommandEncoder();
     if (!pass) pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bg);
     pass.dispatchWorkgroups(x, y, z);
-    if (ub) temps.push(ub);
     if (++batched >= BATCH) flush();
     else scheduleFlush();
   });
+}
+
+// Uniform parameters of a batch share one pooled buffer: each dispatch gets an aligned slice, the
+// bytes are written with one queue.writeBuffer just before the batch is submitted, and the buffer
+// returns to the pool once the GPU has run the batch.
+const UB_SIZE = 64 * 1024;
+const ubData = new Uint8Array(UB_SIZE);
+const ubPool: GPUBuffer[] = [];
+let ubBuf: GPUBuffer | null = null;
+let ubUsed = 0;
+
+function uniformSlot(dev: GPUDevice, bytes: Uint8Array): GPUBufferBinding {
+  const size = Math.max(16, Math.ceil(bytes.byteLength / 16) * 16);
+  if (size > UB_SIZE) {
+    const b = dev.createBuffer({ size, usage: 0x40 | 0x8, mappedAtCreation: true }); // UNIFORM | COPY_DST
+    new Uint8Array(b.getMappedRange()).set(bytes);
+    b.unmap();
+    temps.push(b);
+    return { buffer: b };
+  }
+  if (ubBuf && ubUsed + size > UB_SIZE) flush();
+  if (!ubBuf) {
+    ubBuf = ubPool.pop() ?? dev.createBuffer({ size: UB_SIZE, usage: 0x40 | 0x8 });
+    ubUsed = 0;
+  }
+  const offset = ubUsed;
+  ubData.fill(0, offset, offset + size);
+  ubData.set(bytes, offset);
+  const align = dev.limits.minUniformBufferOffsetAlignment || 256;
+  ubUsed = Math.ceil((offset + size) / align) * align;
+  return { buffer: ubBuf, offset, size };
+}
+
+/** Writes the batch's uniform bytes (before its submit) and hands the buffer back after it ran. */
+function settleUniforms(dev: GPUDevice | null): void {
+  if (!ubBuf) return;
+  const b = ubBuf;
+  ubBuf = null;
+  if (dev && ubUsed) dev.queue.writeBuffer(b, 0, ubData.buffer, 0, ubUsed);
+  ubUsed = 0;
+  if (dev) afterSubmitFns.push(() => ubPool.push(b));
 }
 
 function isShared(a: Uint8Array): boolean {
