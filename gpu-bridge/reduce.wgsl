@@ -65,28 +65,8 @@ fn comb(a: f32, b: f32) -> f32 {
   }
 }
 
-fn baseOf(o: u32) -> i32 {
-  var rem = o;
-  var off: i32 = i32(P.off);
-  for (var d: i32 = i32(P.ndO) - 1; d >= 0; d = d - 1) {
-    let s = P.oshape[u32(d) / 4u][u32(d) % 4u];
-    off = off + i32(rem % s) * P.ostride[u32(d) / 4u][u32(d) % 4u];
-    rem = rem / s;
-  }
-  return off;
-}
-
-fn redOf(r: u32) -> i32 {
-  if (P.ndK == 1u) { return i32(r) * P.kstride[0][0]; }
-  var rem = r;
-  var off: i32 = 0;
-  for (var d: i32 = i32(P.ndK) - 1; d >= 0; d = d - 1) {
-    let s = P.kshape[u32(d) / 4u][u32(d) % 4u];
-    off = off + i32(rem % s) * P.kstride[u32(d) / 4u][u32(d) % 4u];
-    rem = rem / s;
-  }
-  return off;
-}
+// baseOf / redOf (element offsets of an output and of a reduced position) come from
+// reduce-index.wgsl, which the launcher prepends.
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,

@@ -9,6 +9,12 @@ import { WGSL } from './shaders.generated.js';
 import { Tensor, coalesce, contiguousStrides, shapeNumel } from '../../tensor/tensor.js';
 import { MAX_DIMS, Params, WG, fits32, gpuF32, groups1d, groupsRows } from './elementwise.js';
 
+// the reduction shaders share their index decoding (gpu-bridge/reduce-index.wgsl)
+const REDUCE = WGSL['reduce-index'] + WGSL.reduce;
+const MOMENTS = WGSL['reduce-index'] + WGSL.moments;
+const ARGREDUCE = WGSL['reduce-index'] + WGSL.argreduce;
+const REDUCE_I64 = WGSL['reduce-index'] + WGSL['reduce-i64'];
+
 /** Reduction op codes shared with the CPU kernel (simd/reduce.ts). */
 export const REDUCE_OPS = { sum: 0, prod: 1, max: 2, min: 3, sumAbs: 4, sumSq: 5, maxAbs: 6, minAbs: 7, count: 8 } as const;
 
@@ -94,7 +100,7 @@ export function gpuReduce(kind: keyof typeof REDUCE_OPS, x: Tensor, dims: readon
     const chunks = k >= 256 ? Math.max(Math.ceil(k / 4096), Math.min(Math.ceil(k / 64), Math.ceil(65536 / nOut))) : 1;
     const chunkLen = Math.ceil(k / chunks);
     const dst = chunks === 1 ? Tensor._empty(outShape, 'float32', 'webgpu') : Tensor._empty([nOut, chunks], 'float32', 'webgpu');
-    launch({ key: 'reduce:thread', code: WGSL.reduce, constants: { ROWS: 0 } }, [xin, dst], mk(chunks, chunkLen).buffer, groups1d(nOut * chunks));
+    launch({ key: 'reduce:thread', code: REDUCE, constants: { ROWS: 0 } }, [xin, dst], mk(chunks, chunkLen).buffer, groups1d(nOut * chunks));
     if (chunks === 1) out = dst;
     else {
       const r = gpuReduce(COMBINE[kind], dst, [1], false) as Tensor;
@@ -109,10 +115,10 @@ export function gpuReduce(kind: keyof typeof REDUCE_OPS, x: Tensor, dims: readon
     const chunkLen = Math.ceil(k / chunks);
     if (chunks === 1) {
       out = Tensor._empty(outShape, 'float32', 'webgpu');
-      launch({ key: 'reduce:rows', code: WGSL.reduce, constants: { ROWS: 1 } }, [xin, out], mk(1, k).buffer, groupsRows(nOut));
+      launch({ key: 'reduce:rows', code: REDUCE, constants: { ROWS: 1 } }, [xin, out], mk(1, k).buffer, groupsRows(nOut));
     } else {
       const part = Tensor._empty([nOut, chunks], 'float32', 'webgpu');
-      launch({ key: 'reduce:rows', code: WGSL.reduce, constants: { ROWS: 1 } }, [xin, part], mk(chunks, chunkLen).buffer, groupsRows(nOut * chunks));
+      launch({ key: 'reduce:rows', code: REDUCE, constants: { ROWS: 1 } }, [xin, part], mk(chunks, chunkLen).buffer, groupsRows(nOut * chunks));
       const r = gpuReduce(COMBINE[kind], part, [1], false) as Tensor;
       part.dispose();
       out = r._view(outShape, contiguousStrides(outShape), 0);
@@ -148,7 +154,7 @@ export function gpuMoments(x: Tensor, dims: readonly number[], keepdim: boolean,
       .u32(src._offset).u32(takeSqrt ? 1 : 0).f32(1 / k).f32(1 / (den > 0 ? den : 0))
       .dims(os).dims(ost, MAX_DIMS, true).dims(ks).dims(kst, MAX_DIMS, true);
     const pt = perThreadShort(k, nOut, kst, ost);
-    launch({ key: `moments:${pt ? 'thread' : 'rows'}`, code: WGSL.moments, constants: { ROWS: pt ? 0 : 1 } }, [src, m, v], prm.buffer, pt ? groups1d(nOut) : groupsRows(nOut), 2);
+    launch({ key: `moments:${pt ? 'thread' : 'rows'}`, code: MOMENTS, constants: { ROWS: pt ? 0 : 1 } }, [src, m, v], prm.buffer, pt ? groups1d(nOut) : groupsRows(nOut), 2);
   }
   if (src !== x) src.dispose();
   return { m, v };
@@ -179,7 +185,7 @@ export function gpuArgReduce(op: 0 | 1, x: Tensor, dims: readonly number[], outS
       .dims(os).dims(ost, MAX_DIMS, true).dims(ks).dims(kst, MAX_DIMS, true);
     const pt = perThreadShort(k, nOut, kst, ost);
     launch(
-      { key: `argreduce:${op}:${pt ? 'thread' : 'rows'}`, code: WGSL.argreduce, constants: { ROWS: pt ? 0 : 1, OPMIN: op } },
+      { key: `argreduce:${op}:${pt ? 'thread' : 'rows'}`, code: ARGREDUCE, constants: { ROWS: pt ? 0 : 1, OPMIN: op } },
       [src, values, indices], prm.buffer, pt ? groups1d(nOut) : groupsRows(nOut), 2,
     );
   }
@@ -205,7 +211,7 @@ function gpuReduceI64(kind: keyof typeof REDUCE_OPS, x: Tensor, dims: readonly n
       out.dispose();
       return null;
     }
-    launch({ key: `reduce-i64:${pt ? 'thread' : 'rows'}`, code: WGSL['reduce-i64'], constants: { ROWS: pt ? 0 : 1 } }, [src, out], prm.buffer, pt ? groups1d(nOut) : groupsRows(nOut));
+    launch({ key: `reduce-i64:${pt ? 'thread' : 'rows'}`, code: REDUCE_I64, constants: { ROWS: pt ? 0 : 1 } }, [src, out], prm.buffer, pt ? groups1d(nOut) : groupsRows(nOut));
   }
   return out;
 }
