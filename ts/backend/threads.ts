@@ -76,19 +76,34 @@ let ctlPtr = 0;
 /** Done flags of the pack units of a launch (i32 per unit, MAX_BLOCKS of them). */
 let flagPtr = 0;
 let launchId = 0;
-let wsPtr = 0;
-let wsBytes = 0;
+/** A scratch region in wasm memory, grown on demand (never shrunk) and freed by stopWorkers(). */
+class Scratch {
+  ptr = 0;
+  bytes = 0;
+  /** At least `need` bytes (with `slack` extra on growth); false when allocation fails. */
+  ensure(r: RawKernels, need: number, slack = need >> 3): boolean {
+    if (need <= this.bytes) return true;
+    if (this.ptr) r.free(this.ptr);
+    const n = need + slack;
+    this.ptr = r.alloc(n);
+    this.bytes = this.ptr ? n : 0;
+    return this.ptr !== 0;
+  }
+  free(r: RawKernels): void {
+    if (this.ptr) r.free(this.ptr);
+    this.ptr = 0;
+    this.bytes = 0;
+  }
+}
+// per-worker GEMM workspaces of the row/column-block GEMM
+const ws = new Scratch();
 // shared packed B of the one-region GEMM and its per-thread workspaces (slot 0: the caller)
-let pbPtr = 0;
-let pbBytes = 0;
-let pwsPtr = 0;
-let pwsBytes = 0;
+const pbScratch = new Scratch();
+const pwsScratch = new Scratch();
 // per-thread im2col buffers + GEMM workspaces of the fused conv region (slot 0: the caller)
-let cvPtr = 0;
-let cvBytes = 0;
+const cvScratch = new Scratch();
 // the conv weights packed once per conv (shared by all threads)
-let paPtr = 0;
-let paBytes = 0;
+const paScratch = new Scratch();
 /** Largest shared packed B (bytes); bigger products use per-block packing. */
 const PB_MAX = 64 << 20;
 let sharedBOn = true;
@@ -172,30 +187,7 @@ export function stopWorkers(): void {
   workers = [];
   // the old control block is left allocated: a worker still winding down may read it
   ctlPtr = 0;
-  if (wsPtr) raw.free(wsPtr);
-  wsPtr = 0;
-  wsBytes = 0;
-  if (pbPtr) raw.free(pbPtr);
-  pbPtr = 0;
-  pbBytes = 0;
-  if (pwsPtr) raw.free(pwsPtr);
-  pwsPtr = 0;
-  pwsBytes = 0;
-  if (cvPtr) raw.free(cvPtr);
-  cvPtr = 0;
-  cvBytes = 0;
-  if (paPtr) raw.free(paPtr);
-  paPtr = 0;
-  paBytes = 0;
-}
-
-/** A scratch region of at least `need` bytes (grown, never shrunk); 0 when allocation fails. */
-function grow(r: RawKernels, ptr: number, bytes: number, need: number): [number, number] {
-  if (need <= bytes) return [ptr, bytes];
-  if (ptr) r.free(ptr);
-  const n = need + (need >> 3);
-  const p = r.alloc(n);
-  return p ? [p, n] : [0, 0];
+  for (const sc of [ws, pbScratch, pwsScratch, cvScratch, paScratch]) sc.free(raw);
 }
 
 function ensureWorkers(r: RawKernels): void {
@@ -300,15 +292,8 @@ export function parallelSgemmBatch(
   const nw = workers.length;
   const stride = (r.sgemm_ws_bytes(M, N, K) + 63) & ~63;
   const need = stride * nw;
-  if (need > wsBytes) {
-    if (wsPtr) r.free(wsPtr);
-    wsPtr = r.alloc(need + (need >> 2));
-    if (!wsPtr) {
-      wsBytes = 0;
-      return serial();
-    }
-    wsBytes = need + (need >> 2);
-  }
+  if (!ws.ensure(r, need, need >> 2)) return serial();
+  const wsPtr = ws.ptr;
   for (let s = 0; s < nw; s++) r.sgemm_ws_init(wsPtr + s * stride, M, N, K);
   const perLaunch = Math.max(1, Math.floor(MAX_BLOCKS / bpb));
   for (let b0 = 0; b0 < batch; b0 += perLaunch) {
@@ -385,12 +370,10 @@ function sharedB(
   if (P + R > MAX_BLOCKS) return false;
   const nw = workers.length;
   const wsb = (r.sgemm_pb_ws_bytes(K, kcb) + 63) & ~63;
-  [pbPtr, pbBytes] = grow(r, pbPtr, pbBytes, need + 16);
-  [pwsPtr, pwsBytes] = grow(r, pwsPtr, pwsBytes, wsb * (nw + 1) + 64);
-  if (!pbPtr || !pwsPtr) return false;
+  if (!pbScratch.ensure(r, need + 16) || !pwsScratch.ensure(r, wsb * (nw + 1) + 64)) return false;
   // 16-byte aligned shared panels, 64-byte aligned workspaces
-  const pb = (pbPtr + 15) & ~15;
-  const ws0 = (pwsPtr + 63) & ~63;
+  const pb = (pbScratch.ptr + 15) & ~15;
+  const ws0 = (pwsScratch.ptr + 63) & ~63;
   const buf = r.memory.buffer;
   const ctl = new Int32Array(buf, ctlPtr, CTL_BYTES >> 2);
   const flags = new Int32Array(buf, flagPtr, P);
@@ -469,11 +452,9 @@ export function parallelConvForward(g: ConvShape, xp: number, wp: number, yp: nu
   const colB = (K * nr * g.OW * 4 + 63) & ~63;
   const wsB = (r.sgemm_pa_ws_bytes(nr * g.OW, K, kcb, ncb) + 63) & ~63;
   const stride = colB + wsB;
-  [cvPtr, cvBytes] = grow(r, cvPtr, cvBytes, stride * (nw + 1) + 64);
-  [paPtr, paBytes] = grow(r, paPtr, paBytes, paG * g.groups + 16);
-  if (!cvPtr || !paPtr) return false;
-  const base = (cvPtr + 63) & ~63;
-  const pa = (paPtr + 15) & ~15;
+  if (!cvScratch.ensure(r, stride * (nw + 1) + 64) || !paScratch.ensure(r, paG * g.groups + 16)) return false;
+  const base = (cvScratch.ptr + 63) & ~63;
+  const pa = (paScratch.ptr + 15) & ~15;
   const HW = g.H * g.W;
   const ctl = new Int32Array(r.memory.buffer, ctlPtr, CTL_BYTES >> 2);
   const flags = new Int32Array(r.memory.buffer, flagPtr, P);
