@@ -60,14 +60,8 @@ var<workgroup> Ss: array<f32, S_SIZE>;
 var<workgroup> rowStat: array<f32, 128>;  // MODE 1: lse and D of the streamed query rows
 
 const MASKED: f32 = -1.0e38;
+// batchOffset and maskAt come from attention-common.wgsl, which the launcher prepends.
 
-fn batchOffset(b: u32, s: vec4<i32>) -> i32 {
-  let i2 = b % P.bshape.z;
-  let r = b / P.bshape.z;
-  let i1 = r % P.bshape.y;
-  let i0 = r / P.bshape.y;
-  return i32(i0) * s.x + i32(i1) * s.y + i32(i2) * s.z;
-}
 
 fn qAt(base: i32, row: u32, d: u32) -> f32 { return Q[u32(base + i32(row) * P.sQl + i32(d) * P.sQe)]; }
 fn kAt(base: i32, key: u32, d: u32) -> f32 { return K[u32(base + i32(key) * P.sKs + i32(d) * P.sKe)]; }
@@ -75,16 +69,6 @@ fn vAt(base: i32, key: u32, d: u32) -> f32 { return V[u32(base + i32(key) * P.sV
 fn gAt(base: i32, row: u32, d: u32) -> f32 { return G[u32(base + i32(row) * P.sGl + i32(d) * P.sGe)]; }
 
 /** The additive mask of (row, key), or MASKED-or-less when the pair is masked out. */
-fn maskAdd(base: i32, row: u32, key: u32) -> f32 {
-  if (MASK_MODE == 0u) { return 0.0; }
-  let e = base + i32(row) * P.sMl + i32(key) * P.sMs;
-  if (MASK_MODE == 1u) {
-    let word = bitcast<u32>(Mf[u32(e) >> 2u]);
-    if (((word >> ((u32(e) & 3u) * 8u)) & 0xffu) == 0u) { return -3.0e38; }
-    return 0.0;
-  }
-  return Mf[u32(e)];
-}
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
@@ -174,7 +158,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
           var s = 0.0;
           for (var d = 0u; d < E; d++) { s = fma(Cs[i * se + d], As[r * se + d], s); }
           s = s * P.scale;
-          let mv = maskAdd(baseM, row, key);
+          let mv = maskAt(baseM, row, key);
           if (mv > MASKED) {
             s += mv;
             if (s > MASKED) { p = exp(s - rowStat[i]); }
@@ -258,7 +242,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
         var s = 0.0;
         for (var d = 0u; d < E; d++) { s = fma(As[r * se + d], Cs[j * se + d], s); }
         s = s * P.scale;
-        let mv = maskAdd(baseM, row, key);
+        let mv = maskAt(baseM, row, key);
         var p = 0.0;
         if (mv > MASKED) {
           s += mv;

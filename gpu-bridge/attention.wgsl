@@ -51,27 +51,10 @@ var<workgroup> Vs: array<f32, VS_SIZE>;
 var<workgroup> Ss: array<f32, SS_SIZE>;
 
 const NEG: f32 = -3.0e38;
+// batchOffset and maskAt come from attention-common.wgsl, which the launcher prepends.
 const MASKED: f32 = -1.0e38;
 
-fn batchOffset(b: u32, s: vec4<i32>) -> i32 {
-  let i2 = b % P.bshape.z;
-  let r = b / P.bshape.z;
-  let i1 = r % P.bshape.y;
-  let i0 = r / P.bshape.y;
-  return i32(i0) * s.x + i32(i1) * s.y + i32(i2) * s.z;
-}
 
-/** The mask's verdict on (row, key): the additive value, or NEG when masked out. */
-fn maskAt(base: i32, row: u32, key: u32) -> f32 {
-  let e = base + i32(row) * P.sMl + i32(key) * P.sMs;
-  if (MASK_MODE == 1u) {
-    let word = bitcast<u32>(Mf[u32(e) >> 2u]);
-    let byte = (word >> ((u32(e) & 3u) * 8u)) & 0xffu;
-    if (byte == 0u) { return NEG; }
-    return 0.0;
-  }
-  return Mf[u32(e)];
-}
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {

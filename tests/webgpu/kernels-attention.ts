@@ -4,8 +4,10 @@
 // Run: deno run --unstable-webgpu --allow-read --sloppy-imports tests/webgpu/kernels-attention.ts
 import { check, finish, pack, rand, run, wgsl } from './kernels-raw.js';
 
-const src = await wgsl('attention');
-const bsrc = await wgsl('attention-backward');
+// the launcher prepends the shared helpers (gpu-bridge/attention-common.wgsl); so does this check
+const common = await wgsl('attention-common');
+const src = common + (await wgsl('attention'));
+const bsrc = common + (await wgsl('attention-backward'));
 
 /** Block sizes of the backward modes (as ts/backend/webgpu/attention.ts picks them). */
 function bwdBlock(E: number, Ev: number, mode: 1 | 2): number {

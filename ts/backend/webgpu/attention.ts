@@ -35,7 +35,7 @@ function attnKernel(E: number, Ev: number, maskMode: number): Kernel {
   if (!k) {
     k = {
       key,
-      code: WGSL.attention,
+      code: WGSL['attention-common'] + WGSL.attention,
       constants: { BKV: bkv, QS_SIZE: 16 * (E + 1), KS_SIZE: bkv * (E + 1), VS_SIZE: Math.max(1, bkv * Ev), SS_SIZE: 16 * bkv, MASK_MODE: maskMode },
     };
     cache.set(key, k);
@@ -180,7 +180,7 @@ function bwdKernel(mode: 0 | 1 | 2, E: number, Ev: number, maskMode: number): Ke
     const sizes = mode === 0
       ? { A_SIZE: 1, B_SIZE: 1, C_SIZE: 1, D_SIZE: 1, S_SIZE: 1 }
       : { A_SIZE: 16 * (E + 1), B_SIZE: 16 * (Ev + 1), C_SIZE: blk * (E + 1), D_SIZE: blk * (Ev + 1), S_SIZE: (mode === 1 ? 32 : 16) * blk };
-    k = { key, code: WGSL['attention-backward'], constants: { MODE: mode, BLK: blk, MASK_MODE: maskMode, ...sizes } };
+    k = { key, code: WGSL['attention-common'] + WGSL['attention-backward'], constants: { MODE: mode, BLK: blk, MASK_MODE: maskMode, ...sizes } };
     bwdCache.set(key, k);
   }
   return k;
