@@ -199,6 +199,8 @@ export function knownCpu(t: Tensor): Tensor | null {
  * when every input's bytes are known; otherwise deferred into the device stream.
  */
 function runOnCpu(name: string, inputs: Tensor[], compute: (cpu: Tensor[]) => unknown, pin?: () => () => void, writeInputs = true): unknown {
+  // internal helpers (nonzeroRaw) are named as the op the user called
+  const shown = name.replace(/Raw$/, '');
   const storages = new Map<GpuStorage, Slot[]>();
   for (const t of inputs) {
     const s = t._storage;
@@ -212,7 +214,7 @@ function runOnCpu(name: string, inputs: Tensor[], compute: (cpu: Tensor[]) => un
   }
   const pending = [...storages.keys()].filter((s) => !s.known);
   if (pending.length && DATA_DEPENDENT.has(name)) {
-    throw new Error(`${name}() on a webgpu tensor: its result depends on the values, which WebGPU can only read asynchronously; read the input first with await x.cpuAsync()`);
+    throw new Error(`${shown}() on a webgpu tensor: its result depends on the values, which WebGPU can only read asynchronously; read the input first with await x.cpuAsync()`);
   }
 
   // stand-ins: one CPU storage per GPU storage, so aliasing views stay aliased
@@ -283,7 +285,7 @@ function runOnCpu(name: string, inputs: Tensor[], compute: (cpu: Tensor[]) => un
   try {
     dryResult = noGrad(() => compute(dry));
   } catch (e) {
-    throw new Error(`${name}() on webgpu tensors falls back to the CPU, which needs their values first; read them with await x.cpuAsync() (the dry run for the output shape failed: ${(e as Error).message})`);
+    throw new Error(`${shown}() on webgpu tensors falls back to the CPU, which needs their values first; read them with await x.cpuAsync() (the dry run for the output shape failed: ${(e as Error).message})`);
   }
   const dryBytes = new Map<unknown, GpuStorage>();
   for (const [s, b] of dryBase) dryBytes.set(b._storage, s);
@@ -301,7 +303,7 @@ function runOnCpu(name: string, inputs: Tensor[], compute: (cpu: Tensor[]) => un
     return g;
   });
   if (!resultTensors(dryResult).length && dryResult !== undefined) {
-    throw new Error(`${name}() on webgpu tensors returns a value computed from them, which WebGPU can only read asynchronously; read the inputs first with await x.cpuAsync()`);
+    throw new Error(`${shown}() on webgpu tensors returns a value computed from them, which WebGPU can only read asynchronously; read the inputs first with await x.cpuAsync()`);
   }
   for (const t of resultTensors(dryResult)) if (!dry.includes(t)) t.dispose();
   for (const t of dry) if (!inputs.includes(t)) t.dispose();
@@ -335,11 +337,11 @@ function runOnCpu(name: string, inputs: Tensor[], compute: (cpu: Tensor[]) => un
         const real = noGrad(() => compute(cpu));
         const realOuts: Tensor[] = [];
         mapResult(real, (r) => (realOuts.push(r), r));
-        if (realOuts.length !== outs.length) throw new Error(`${name}() returned ${realOuts.length} tensors on the values but ${outs.length} on the dry run`);
+        if (realOuts.length !== outs.length) throw new Error(`${shown}() returned ${realOuts.length} tensors on the values but ${outs.length} on the dry run`);
         realOuts.forEach((r, i) => {
           const o = outs[i];
           if (o.gpu.shape.join() !== r.shape.join()) {
-            throw new Error(`${name}() on webgpu tensors: the output's shape depends on the values ([${r.shape}] instead of [${o.gpu.shape}]); read the inputs with await x.cpuAsync() and run it on the CPU`);
+            throw new Error(`${shown}() on webgpu tensors: the output's shape depends on the values ([${r.shape}] instead of [${o.gpu.shape}]); read the inputs with await x.cpuAsync() and run it on the CPU`);
           }
           if (o.fresh) {
             const bytes = contiguousBytes(r);
