@@ -188,6 +188,36 @@ describe('conv argument forms and errors', () => {
       expectClose(y, refConv(x, w, b, s, p, d, groups), 1e-4);
     });
   }
+
+  it('depthwise sweep: kernel 1-5, strides (1-3, 1-3), padding 0-3, images 1-9 wide, multiplier 1-2', () => {
+    // the padded-plane kernel (column stride 1 or 2) and the general one (stride 3, dilation 2)
+    torch.manualSeed(11);
+    let seed = 5;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    let cases = 0;
+    while (cases < 80) {
+      const k = 1 + rnd(5);
+      const sh = 1 + rnd(3);
+      const sw = 1 + rnd(3);
+      const p = rnd(Math.min(4, k + 1));
+      const d = rnd(6) === 0 ? 2 : 1;
+      const H = 1 + rnd(9);
+      const W = 1 + rnd(9);
+      if (H + 2 * p < d * (k - 1) + 1 || W + 2 * p < d * (k - 1) + 1) continue;
+      const C = 1 + rnd(3);
+      const mult = 1 + rnd(2);
+      const N = 1 + rnd(2);
+      const x = torch.randn(N, C, H, W);
+      const w = torch.randn(C * mult, 1, k, k);
+      const b = rnd(2) ? torch.randn(C * mult) : null;
+      const y = torch.conv2d(x, w, b, { stride: [sh, sw], padding: p, dilation: d, groups: C });
+      expectClose(y, refConv(x, w, b, [sh, sw], p, d, C), 1e-4);
+      cases++;
+    }
+  });
 });
 
 describe('conv double backward', () => {

@@ -3,7 +3,7 @@
  * stride, padding (ints, tuples, 'same', 'valid'), dilation and groups, batched or unbatched input.
  * Three f32 primitives do all the work, each a differentiable op whose backward is written with the
  * other two (so double backward works):
- *   convForward      y  = conv(x, w)            im2col + sgemm (1x1: sgemm only; depthwise: own kernel)
+ *   convForward      y  = conv(x, w)            im2col + sgemm (1x1: sgemm only; depthwise: own kernels)
  *   convInputGrad    dx = conv^T(gy, w)         sgemm + col2im (also the transposed conv's forward)
  *   convWeightGrad   dw = gy @ im2col(x)^T      im2col + sgemm
  * 1-d convs run as 2-d convs over a height-1 image.
@@ -24,12 +24,14 @@ declare module '../backend/wasm.js' {
     im2col_f32(x: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, OH: number, OW: number, col: number): void;
     col2im_f32(col: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, OH: number, OW: number, x: number, accumulate: number): void;
     dwconv2d_f32(x: number, w: number, bias: number, N: number, C: number, mult: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, OH: number, OW: number, out: number): void;
+    dwconv2d_ws_bytes(H: number, kh: number, sh: number, OH: number, OW: number, kw: number, sw: number): number;
+    dwconv2d_planes_f32(x: number, w: number, bias: number, N: number, C: number, mult: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, OH: number, OW: number, out: number, o0: number, o1: number, ws: number): void;
     add_channel_bias_f32(y: number, bias: number, N: number, C: number, L: number): void;
     dwconv2d_bwd_input_f32(gy: number, w: number, N: number, C: number, mult: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, OH: number, OW: number, dx: number): void;
     dwconv2d_bwd_weight_f32(x: number, gy: number, N: number, C: number, mult: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, OH: number, OW: number, dwt: number): void;
   }
 }
-requireKernels('im2col_f32', 'col2im_f32', 'dwconv2d_f32', 'add_channel_bias_f32', 'dwconv2d_bwd_input_f32', 'dwconv2d_bwd_weight_f32');
+requireKernels('im2col_f32', 'col2im_f32', 'dwconv2d_f32', 'dwconv2d_ws_bytes', 'dwconv2d_planes_f32', 'add_channel_bias_f32', 'dwconv2d_bwd_input_f32', 'dwconv2d_bwd_weight_f32');
 
 /**
  * @internal Geometry of one 2-d convolution: input [N, C, H, W], weight [O, C/groups, kh, kw],
@@ -99,6 +101,11 @@ function convForwardRaw(x0: Tensor, w0: Tensor, b0: Tensor | null, g: ConvGeo): 
   const L = g.OH * g.OW;
   if (K === 0) {
     kernels.fill(0, y._ptr(), y.numel(), 0, 0n);
+  } else if (isDepthwise(g) && g.dh === 1 && g.dw === 1 && (g.sw === 1 || g.sw === 2)) {
+    // padded scratch planes: every output vector without bounds checks
+    const ws = Tensor._empty([Math.ceil(kernels.dwconv2d_ws_bytes(g.H, g.kh, g.sh, g.OH, g.OW, g.kw, g.sw) / 4)], 'float32');
+    kernels.dwconv2d_planes_f32(x._ptr(), w._ptr(), 0, g.N, g.C, Og, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.OH, g.OW, y._ptr(), 0, g.O, ws._ptr());
+    ws.dispose();
   } else if (isDepthwise(g)) {
     kernels.dwconv2d_f32(x._ptr(), w._ptr(), 0, g.N, g.C, Og, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.OH, g.OW, y._ptr());
   } else if (!isPointwise(g) && parallelConvForward(g, x._ptr(), w._ptr(), y._ptr())) {
