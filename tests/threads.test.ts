@@ -163,7 +163,7 @@ describe.runIf(threaded)('GEMM family: bit-identical at 1 and 2 threads', () => 
     expect(diff(r1, r2)).toBeNull();
   });
 
-  it('conv2d forward in one region (bands of output rows) and split im2col, against the 1-thread result and a JS reference', () => {
+  it('conv2d forward in one region (bands of output rows), split im2col and depthwise channel blocks, against the 1-thread result and a JS reference', () => {
     // [N, C, H, W], [O, C/groups, kh, kw], options: wide products (bands: several K slices, strides,
     // dilation, groups, a last band of one row, OW not a multiple of 8) and tall ones (im2col split)
     const cases: [number[], number[], Record<string, unknown>][] = [
@@ -174,6 +174,10 @@ describe.runIf(threaded)('GEMM family: bit-identical at 1 and 2 threads', () => 
       [[1, 4, 44, 9], [3, 4, 3, 3], { padding: 1 }],
       [[2, 64, 7, 7], [96, 64, 3, 3], { padding: 1 }],
       [[1, 300, 6, 6], [33, 300, 2, 2], { stride: 2 }],
+      // depthwise: blocks of channels, each thread on its own padded planes (stride 2, multiplier 2, 5x5)
+      [[2, 96, 30, 31], [96, 1, 3, 3], { stride: 2, padding: 1, groups: 96 }],
+      [[1, 24, 40, 33], [48, 1, 3, 3], { padding: 1, groups: 24 }],
+      [[1, 40, 24, 24], [40, 1, 5, 5], { padding: 2, groups: 40 }],
     ];
     for (const [xs, ws, opts] of cases) {
       const x = torch.randn(xs);

@@ -17,7 +17,8 @@
  * Launch kinds (argument layouts in ts/platform/thread-worker.ts): 1 GEMM row or column blocks
  * (each block packs its own panels), 2 elementwise chunks, 3 reduction rows, 4 one-region GEMM
  * with a shared packed B (pack units, then row blocks; a row block packs any unit not yet done itself), 5 conv forward bands (im2col + GEMM per
- * band of output rows), 6 im2col channel blocks, 7 optimizer update chunks.
+ * band of output rows), 6 im2col channel blocks, 7 optimizer update chunks, 8 depthwise conv output
+ * channel blocks (each thread on its own padded scratch planes).
  *
  * Determinism: every output row is computed by the same instruction sequence whichever thread runs
  * it and however the rows are split (block bounds are multiples of 4, the micro-kernel height), so
@@ -50,6 +51,7 @@ interface RawKernels {
   adam_step(p: number, g: number, m: number, v: number, vmax: number, n: number, beta1: number, beta2: number, eps: number, wd: number, pmul: number, negStep: number, bc2s: number, flags: number): void;
   sgd_step(p: number, g: number, buf: number, n: number, lr: number, momentum: number, dampening: number, wd: number, flags: number): void;
   im2col_f32(x: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, OH: number, OW: number, col: number): void;
+  dwconv2d_planes_f32(x: number, w: number, bias: number, N: number, C: number, mult: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, OH: number, OW: number, out: number, o0: number, o1: number, ws: number): void;
 }
 
 // control block layout (i32 indices) — keep in step with ts/platform/thread-worker.ts
@@ -104,6 +106,8 @@ const pwsScratch = new Scratch();
 const cvScratch = new Scratch();
 // the conv weights packed once per conv (shared by all threads)
 const paScratch = new Scratch();
+// per-thread padded planes of the depthwise conv (slot 0: the caller)
+const dwScratch = new Scratch();
 /** Largest shared packed B (bytes); bigger products use per-block packing. */
 const PB_MAX = 64 << 20;
 let sharedBOn = true;
@@ -187,7 +191,7 @@ export function stopWorkers(): void {
   workers = [];
   // the old control block is left allocated: a worker still winding down may read it
   ctlPtr = 0;
-  for (const sc of [ws, pbScratch, pwsScratch, cvScratch, paScratch]) sc.free(raw);
+  for (const sc of [ws, pbScratch, pwsScratch, cvScratch, paScratch, dwScratch]) sc.free(raw);
 }
 
 function ensureWorkers(r: RawKernels): void {
@@ -488,6 +492,41 @@ export function parallelConvForward(g: ConvShape, xp: number, wp: number, yp: nu
       const cols = rows * g.OW;
       r.im2col_f32(xp + 4 * (n * g.C + gi * Cg) * HW, Cg, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph - r0 * g.sh, g.pw, g.dh, g.dw, rows, g.OW, base);
       r.sgemm_pa(0, Og, cols, K, 1, pa + gi * paG, base, cols, 0, yp + 4 * ((n * g.O + gi * Og) * L + r0 * g.OW), L, kcb, ncb, base + colB);
+    },
+  );
+  return true;
+}
+
+/**
+ * The depthwise conv of dwconv2d_planes_f32 (all N images, output channels [0, CO)) split into
+ * blocks of output channels, each on its thread's scratch planes (wsBytes each); every channel is
+ * computed by the same code whatever the split. Returns false (the caller runs it serially) when
+ * it is too small or there is one thread.
+ */
+export function parallelDepthwise(
+  x: number, w: number, N: number, C: number, mult: number, H: number, W: number, kh: number, kw: number,
+  sh: number, sw: number, ph: number, pw: number, OH: number, OW: number, y: number, wsBytes: number,
+): boolean {
+  const r = raw;
+  const nt = threads;
+  const CO = C * mult;
+  if (!r || nt <= 1 || CO < 2 || N * CO * OH * OW * kh * kw < ewThreshold) return false;
+  // whole input channels per block (a block fills each input plane once for its `mult` outputs)
+  const total = Math.min(C, nt * 4);
+  const cb = Math.ceil(C / total) * mult;
+  const blocks = Math.ceil(CO / cb);
+  ensureWorkers(r);
+  const stride = (wsBytes + 63) & ~63;
+  if (!dwScratch.ensure(r, stride * (workers.length + 1) + 64)) return false;
+  const base = (dwScratch.ptr + 63) & ~63;
+  launch(
+    r,
+    blocks,
+    (a) => {
+      a.set([8, x, w, N, C, mult, H, W, kh, kw, sh, sw, ph, pw, OH, OW, y, base, stride, cb, CO]);
+    },
+    (b) => {
+      r.dwconv2d_planes_f32(x, w, 0, N, C, mult, H, W, kh, kw, sh, sw, ph, pw, OH, OW, y, b * cb, Math.min(CO, (b + 1) * cb), base);
     },
   );
   return true;

@@ -9,7 +9,7 @@
  * 1-d convs run as 2-d convs over a height-1 image.
  */
 import { kernels, requireKernels } from '../backend/wasm.js';
-import { parallelConvForward, parallelIm2col } from '../backend/threads.js';
+import { parallelConvForward, parallelDepthwise, parallelIm2col } from '../backend/threads.js';
 import { record } from '../autograd/node.js';
 import { Tensor } from '../tensor/tensor.js';
 import { optArgs } from './args.js';
@@ -102,10 +102,13 @@ function convForwardRaw(x0: Tensor, w0: Tensor, b0: Tensor | null, g: ConvGeo): 
   if (K === 0) {
     kernels.fill(0, y._ptr(), y.numel(), 0, 0n);
   } else if (isDepthwise(g) && g.dh === 1 && g.dw === 1 && (g.sw === 1 || g.sw === 2)) {
-    // padded scratch planes: every output vector without bounds checks
-    const ws = Tensor._empty([Math.ceil(kernels.dwconv2d_ws_bytes(g.H, g.kh, g.sh, g.OH, g.OW, g.kw, g.sw) / 4)], 'float32');
-    kernels.dwconv2d_planes_f32(x._ptr(), w._ptr(), 0, g.N, g.C, Og, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.OH, g.OW, y._ptr(), 0, g.O, ws._ptr());
-    ws.dispose();
+    // padded scratch planes: every output vector without bounds checks (blocks of channels per thread)
+    const wsBytes = kernels.dwconv2d_ws_bytes(g.H, g.kh, g.sh, g.OH, g.OW, g.kw, g.sw);
+    if (!parallelDepthwise(x._ptr(), w._ptr(), g.N, g.C, Og, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.OH, g.OW, y._ptr(), wsBytes)) {
+      const ws = Tensor._empty([Math.ceil(wsBytes / 4)], 'float32');
+      kernels.dwconv2d_planes_f32(x._ptr(), w._ptr(), 0, g.N, g.C, Og, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.OH, g.OW, y._ptr(), 0, g.O, ws._ptr());
+      ws.dispose();
+    }
   } else if (isDepthwise(g)) {
     kernels.dwconv2d_f32(x._ptr(), w._ptr(), 0, g.N, g.C, Og, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.OH, g.OW, y._ptr());
   } else if (!isPointwise(g) && parallelConvForward(g, x._ptr(), w._ptr(), y._ptr())) {

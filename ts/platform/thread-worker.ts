@@ -191,6 +191,10 @@ function runBlock(k: Kern, a: Float64Array, b: number, slot: number, ctl: Int32A
     const at = (q: number): number => (q ? q + 4 * i0 : 0);
     if (a[1]) k.adam_step(at(a[4]), at(a[5]), at(a[6]), at(a[7]), at(a[8]), len, a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16]);
     else k.sgd_step(at(a[4]), at(a[5]), at(a[6]), len, a[9], a[10], a[11], a[12], a[13]);
+  } else if (kind === 8) {
+    // depthwise conv channel block: 8 x w N C mult H W kh kw sh sw ph pw OH OW y base stride channelsPerBlock CO
+    const o0 = b * a[19];
+    k.dwconv2d_planes_f32(a[1], a[2], 0, a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], o0, Math.min(a[20], o0 + a[19]), a[17] + slot * a[18]);
   } else if (kind === 3) {
     // reduction rows: 3 op kind x o outer k inner rowsPerBlock
     const r0 = b * a[8];
