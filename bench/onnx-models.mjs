@@ -16,6 +16,33 @@ import { benchDir, loadOrtNode, loadOrtWeb } from './harness.mjs';
 import { median, min } from './stats.mjs';
 
 const MODELS = join(benchDir, '..', '..', 'shared', 'models');
+
+/**
+ * The f32x4 mul + add peak of this machine in GFLOP/s (bench/kernels/simd-peak.ts, compiled here with the
+ * AssemblyScript compiler): best of `runs` timed runs of ~0.1 s.
+ */
+async function simdPeak(runs = 5) {
+  const { default: asc } = await import('assemblyscript/asc');
+  let bin = null;
+  const r = await asc.main([join(benchDir, 'kernels', 'simd-peak.ts'), '-O3', '--enable', 'simd', '--runtime', 'stub', '--noAssert', '--outFile', 'simd-peak.wasm'], {
+    writeFile(name, contents) {
+      if (name.endsWith('.wasm')) bin = contents;
+    },
+  });
+  if (r.error || !bin) throw new Error(`bench/kernels/simd-peak.ts did not compile: ${r.stderr.toString()}`);
+  const { instance } = await WebAssembly.instantiate(bin, { env: { abort() {} } });
+  const { mulAddSteps, block } = instance.exports;
+  const p = block();
+  mulAddSteps(1e6, p);
+  let best = 0;
+  for (let i = 0; i < runs; i++) {
+    const n = 5e6;
+    const t0 = performance.now();
+    mulAddSteps(n, p);
+    best = Math.max(best, (n * 64) / (performance.now() - t0) / 1e6);
+  }
+  return best;
+}
 const ALL = ['mobilenet_v2', 'resnet18', 'tiny_transformer'];
 // the issue's reference times on this machine class (ms) and targets
 const TARGETS = { 'ort-web': 1.0, 'ort-node': 1 / 2.5 };
@@ -71,6 +98,7 @@ const versions = {
 
 const rows = [];
 let mismatches = 0;
+let peak = await simdPeak();
 for (const name of models) {
   const dir = join(MODELS, name);
   if (!existsSync(join(dir, 'model.onnx'))) {
@@ -143,6 +171,12 @@ for (const name of models) {
     }
   }
   const mem1 = torch.memory();
+  // the model's matrix-product flops (the session's profile) and the fastest any mul + add SIMD128
+  // kernel could do them at this machine's peak (measured again here, best of all measurements)
+  ts.startProfiling();
+  await runners.torchlet();
+  row.gflop = ts.endProfiling().reduce((a, r) => a + r.flops, 0) / 1e9;
+  peak = Math.max(peak, await simdPeak());
   row.memoryDelta = { tensors: mem1.tensors - mem0.tensors, bytes: mem1.bytes - mem0.bytes };
   for (const [lib, s] of Object.entries(samples)) row.libs[lib] = { medianMs: median(s), minMs: min(s), samples: s.length };
   const t = row.libs.torchlet.medianMs;
@@ -154,6 +188,8 @@ for (const name of models) {
     log(`  ${lib.padEnd(9)} median ${e.medianMs.toFixed(1).padStart(7)} ms  min ${e.minMs.toFixed(1).padStart(7)} ms  (create ${createMs[lib].toFixed(0)} ms)${e.ratio ? `  torchlet/${lib} ${e.ratio.toFixed(2)}x (of mins ${e.ratioOfMins.toFixed(2)}x)` : ''}`);
   }
   log(`  torchlet live tensors/bytes over the timed runs: ${row.memoryDelta.tensors}/${row.memoryDelta.bytes}`);
+  const rate = (lib) => row.gflop / row.libs[lib].medianMs * 1e3;
+  log(`  ${row.gflop.toFixed(2)} GFLOP of matrix products per inference; GFLOP/s: torchlet ${rate('torchlet').toFixed(0)}, ort-web ${rate('ort-web').toFixed(0)}, ort-node ${rate('ort-node').toFixed(0)}`);
   rows.push(row);
   for (const v of Object.values(tFeeds)) v.dispose();
   await ts.release();
@@ -179,6 +215,12 @@ const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row
 const legend = 'median (min) ms per batch-1 inference, 1 thread, output read back; ratio = torchlet median / peer median (ratio of the mins in parentheses; < 1: torchlet faster); PASS/FAIL on the medians';
 log(`\n${legend}`);
 log([header, ...table].map((row) => row.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n'));
+// the floor: these flops at the f32x4 mul + add peak (fewer flops, e.g. Winograd convs, can go below it)
+const floorRows = rows.map((r) => {
+  const floor = (r.gflop / peak) * 1e3;
+  return `${r.model}: ${r.gflop.toFixed(2)} GFLOP at the f32x4 mul+add peak of ${peak.toFixed(1)} GFLOP/s takes >= ${floor.toFixed(1)} ms = ${(floor / r.libs['ort-node'].medianMs).toFixed(2)}x ort-node (torchlet runs at ${((r.gflop / r.libs.torchlet.medianMs) * 1e3 / peak * 100).toFixed(0)}% of the peak)`;
+});
+log(`\nSIMD128 floor (direct flop counts; only algorithms with fewer multiplies go below it):\n  ${floorRows.join('\n  ')}`);
 if (flags.has('md')) {
   const cpu = os.cpus()[0]?.model ?? '?';
   log(`\n### Run of ${new Date().toISOString()}\n`);
@@ -186,6 +228,7 @@ if (flags.has('md')) {
   log(`${legend}.\n`);
   log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of table) log(`| ${row.join(' | ')} |`);
+  log(`\nSIMD128 floor: ${floorRows.join('; ')}.`);
 }
 if (mismatches) {
   console.error(`\n${mismatches} output mismatch(es) against PyTorch`);

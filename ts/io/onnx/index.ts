@@ -1,5 +1,5 @@
 /** torch.onnx: InferenceSession (run ONNX models) and the ONNX model decoder. */
-export { InferenceSession, type SessionOptions } from './session.js';
+export { InferenceSession, type ProfileRecord, type SessionOptions } from './session.js';
 export { decodeModel, decodeTensorProto, decodeSequenceProto, decodeOptionalProto } from './model.js';
 export { tensorFromProto } from './tensor.js';
 export { OnnxParseError } from './protobuf.js';

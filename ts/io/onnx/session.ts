@@ -37,6 +37,25 @@ export interface SessionOptions {
    * Default 'all'.
    */
   graphOptimizationLevel?: GraphOptimizationLevel;
+  /** Time every node of every run from the start (see InferenceSession.startProfiling). Default false. */
+  enableProfiling?: boolean;
+}
+
+/** One node's entry in a profile (InferenceSession.endProfiling). */
+export interface ProfileRecord {
+  /** The node's name (a fused node keeps the name of the node it replaced). */
+  name: string;
+  /** The op that ran (fused ops are named torchlet.FusedConv, torchlet.FusedGemm, ...). */
+  opType: string;
+  /** Times the node ran while profiling. */
+  calls: number;
+  /** Milliseconds spent in the node, all calls together. */
+  ms: number;
+  /**
+   * Floating-point operations of one call (2 per multiply-add) of the matrix products it does (conv,
+   * matmul, gemm, attention); 0 for other ops.
+   */
+  flops: number;
 }
 
 const LEVELS = new Set(['disabled', 'basic', 'extended', 'all']);
@@ -119,6 +138,8 @@ export class InferenceSession {
   private router: GpuRouter | null = null;
   /** Wasm blocks recycled across the steps of a CPU run and kept for the next run. */
   private readonly arena = new Arena();
+  /** Per-step profile while profiling is on (run order), else null. */
+  private prof: Map<Step, ProfileRecord> | null = null;
 
   private constructor(model: ModelProto, opts: SessionOptions) {
     this.model = model;
@@ -141,6 +162,32 @@ export class InferenceSession {
     this.main = this.compile(model.graph, new Set(), this.level, this.inputShapes);
     if (!this.main.specialised) this.generic = this.main;
     arenaRegistry?.register(this, this.arena, this.arena);
+    if (opts.enableProfiling) this.startProfiling();
+  }
+
+  /**
+   * Starts (or restarts) timing every node of the CPU runs; endProfiling() hands the records back.
+   *
+   * @example
+   * ```ts
+   * session.startProfiling();
+   * await session.run(feeds);
+   * const slowest = session.endProfiling().sort((a, b) => b.ms - a.ms).slice(0, 5);
+   * ```
+   */
+  startProfiling(): void {
+    this.prof = new Map();
+  }
+
+  /**
+   * Stops profiling and returns one record per node that ran (in order of first run): calls,
+   * milliseconds, flops per call. Runs routed to the GPU are not timed per node (GPU work is
+   * asynchronous); an empty list when profiling was not on.
+   */
+  endProfiling(): ProfileRecord[] {
+    const recs = this.prof ? [...this.prof.values()] : [];
+    this.prof = null;
+    return recs;
   }
 
   /** Parses a model (bytes or an already decoded ModelProto), checks and optimises it. */
@@ -284,7 +331,18 @@ export class InferenceSession {
       const ins = st.ins;
       const inputs = new Array<OnnxValue>(ins.length);
       for (let i = 0; i < ins.length; i++) inputs[i] = ins[i] < 0 ? undefined : vals[ins[i]];
-      store(st, vals, inputs, this.call(st, inputs, lookup));
+      if (this.prof) {
+        const t0 = performance.now();
+        const outs = this.call(st, inputs, lookup);
+        const ms = performance.now() - t0;
+        let rec = this.prof.get(st);
+        if (!rec) this.prof.set(st, (rec = { name: st.node.name, opType: st.node.opType, calls: 0, ms: 0, flops: flopsOf(st.node.opType, st.ctx, inputs, outs) }));
+        rec.calls++;
+        rec.ms += ms;
+        store(st, vals, inputs, outs);
+      } else {
+        store(st, vals, inputs, this.call(st, inputs, lookup));
+      }
     }
     return vals;
   }
@@ -472,6 +530,41 @@ export class InferenceSession {
 
 // a session dropped without release(): its arena's free blocks go back to the wasm heap
 const arenaRegistry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Arena>((a) => a.dispose()) : null;
+
+/** Flops (2 per multiply-add) of one call of a matrix-product node, from its inputs' and outputs' shapes; 0 for other ops. */
+function flopsOf(opType: string, ctx: OpContext, ins: OnnxValue[], outs: OnnxValue[]): number {
+  const t = (v: OnnxValue): Tensor | null => (v instanceof Tensor ? v : null);
+  const y = t(outs[0]);
+  const a = t(ins[0]);
+  const b = t(ins[1]);
+  if (!y || !a || !b) return 0;
+  const last = (x: Tensor, i = 1): number => x.shape[x.ndim - i] ?? 1;
+  switch (opType) {
+    case 'Conv':
+    case 'torchlet.FusedConv':
+    case 'ConvInteger':
+      // every output element: C/groups * kh * kw multiply-adds (weight [O, C/groups, ...])
+      return 2 * y.numel() * (b.numel() / Math.max(1, b.shape[0]));
+    case 'ConvTranspose':
+      return 2 * a.numel() * (b.numel() / Math.max(1, b.shape[0]));
+    case 'MatMul':
+    case 'MatMulInteger':
+      return 2 * y.numel() * last(a);
+    case 'torchlet.FusedGemm':
+      return 2 * y.numel() * b.shape[0];
+    case 'Gemm':
+      return 2 * y.numel() * (ctx.attrs.int('transA', 0) ? a.shape[0] : last(a));
+    case 'torchlet.Attention': {
+      // q [.., L, E] @ k [.., E, S], then [.., L, S] @ v [.., S, Ev]
+      const v = t(ins[2]);
+      if (!v) return 0;
+      const S = last(b);
+      return 2 * (a.numel() * S + (y.numel() / Math.max(1, last(y))) * S * last(v));
+    }
+    default:
+      return 0;
+  }
+}
 
 function ownView(v: OnnxValue): OnnxValue {
   if (v instanceof Tensor) return v.detach();
