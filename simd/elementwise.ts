@@ -5,7 +5,7 @@
 import {
   sigmoidf, softplusf, logsigmoidf, powf, nearestf, maxf, minf, clampi, clampl, remf, remi, reml,
   floordivi, floordivl, floordivf, powi, powl, erff, erfinvf, vmaxnan, vminnan, vexp, vexp2, vexpm1, vlog, vlog1p,
-  vtanh, vsigmoid, vgelu, velu, vselu, vhardswish, vhardsigmoid, vrelu6, vsoftsign,
+  vtanh, vsigmoid, verf, vgelu, velu, vselu, vhardswish, vhardsigmoid, vrelu6, vsoftsign,
 } from "./math";
 
 const cnt = heap.alloc(64 * 4);
@@ -278,6 +278,10 @@ function unaryRow_f32(op: i32, xp: usize, sx: isize, o: usize, n: i32, p64: f64,
     }
     case 35: { // geluTanh
       let i = 0;
+      if (sx == 1) {
+        for (; i + 16 <= n; i += 16) { const ip = xp + (<usize>i << 2); const op = o + (<usize>i << 2); const x0 = v128.load(ip, 0); const x1 = v128.load(ip, 16); const x2 = v128.load(ip, 32); const x3 = v128.load(ip, 48); const y0 = f32x4.mul(f32x4.mul(x0, f32x4.splat(0.5)), f32x4.add(f32x4.splat(1), vtanh(f32x4.mul(f32x4.splat(0.7978845608028654), f32x4.add(x0, f32x4.mul(f32x4.splat(0.044715), f32x4.mul(x0, f32x4.mul(x0, x0)))))))); const y1 = f32x4.mul(f32x4.mul(x1, f32x4.splat(0.5)), f32x4.add(f32x4.splat(1), vtanh(f32x4.mul(f32x4.splat(0.7978845608028654), f32x4.add(x1, f32x4.mul(f32x4.splat(0.044715), f32x4.mul(x1, f32x4.mul(x1, x1)))))))); const y2 = f32x4.mul(f32x4.mul(x2, f32x4.splat(0.5)), f32x4.add(f32x4.splat(1), vtanh(f32x4.mul(f32x4.splat(0.7978845608028654), f32x4.add(x2, f32x4.mul(f32x4.splat(0.044715), f32x4.mul(x2, f32x4.mul(x2, x2)))))))); const y3 = f32x4.mul(f32x4.mul(x3, f32x4.splat(0.5)), f32x4.add(f32x4.splat(1), vtanh(f32x4.mul(f32x4.splat(0.7978845608028654), f32x4.add(x3, f32x4.mul(f32x4.splat(0.044715), f32x4.mul(x3, f32x4.mul(x3, x3)))))))); v128.store(op, y0, 0); v128.store(op, y1, 16); v128.store(op, y2, 32); v128.store(op, y3, 48); }
+        for (; i + 4 <= n; i += 4) { const x = v128.load(xp + (<usize>i << 2)); v128.store(o + (<usize>i << 2), f32x4.mul(f32x4.mul(x, f32x4.splat(0.5)), f32x4.add(f32x4.splat(1), vtanh(f32x4.mul(f32x4.splat(0.7978845608028654), f32x4.add(x, f32x4.mul(f32x4.splat(0.044715), f32x4.mul(x, f32x4.mul(x, x))))))))); }
+      }
       for (; i < n; i++) { const x = load<f32>(xp + ((<isize>i * sx) << 2)); store<f32>(o + (<usize>i << 2), <f32>(<f32>0.5 * x * (<f32>1 + Mathf.tanh(<f32>0.7978845608028654 * (x + <f32>0.044715 * x * x * x))))); }
       break;
     }
@@ -342,6 +346,10 @@ function unaryRow_f32(op: i32, xp: usize, sx: isize, o: usize, n: i32, p64: f64,
     }
     case 43: { // erf
       let i = 0;
+      if (sx == 1) {
+        for (; i + 16 <= n; i += 16) { const ip = xp + (<usize>i << 2); const op = o + (<usize>i << 2); const x0 = v128.load(ip, 0); const x1 = v128.load(ip, 16); const x2 = v128.load(ip, 32); const x3 = v128.load(ip, 48); const y0 = verf(x0); const y1 = verf(x1); const y2 = verf(x2); const y3 = verf(x3); v128.store(op, y0, 0); v128.store(op, y1, 16); v128.store(op, y2, 32); v128.store(op, y3, 48); }
+        for (; i + 4 <= n; i += 4) { const x = v128.load(xp + (<usize>i << 2)); v128.store(o + (<usize>i << 2), verf(x)); }
+      }
       for (; i < n; i++) { const x = load<f32>(xp + ((<isize>i * sx) << 2)); store<f32>(o + (<usize>i << 2), <f32>(erff(x))); }
       break;
     }

@@ -185,3 +185,36 @@ describe('softmax rows (vexpneg)', () => {
     wide.forEach((v, i) => expect(Math.abs(yw[i] - Math.exp(v) / (1 / (1 - Math.exp(-5))))).toBeLessThan((1.5e-6 + 1.2e-7 * Math.abs(v)) * Math.exp(v) + 1.2e-38));
   });
 });
+
+/** erf in float64 by its Taylor series (|x| <= 4: at most ~1e-11 lost to cancellation); +-1 beyond. */
+function erf64(x: number): number {
+  if (x > 4) return 1;
+  if (x < -4) return -1;
+  let term = x;
+  let sum = x;
+  for (let n = 1; n < 200; n++) {
+    term *= (-x * x) / n;
+    const t = term / (2 * n + 1);
+    sum += t;
+    if (Math.abs(t) < 1e-17) break;
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
+
+describe('vectorised erf and GELU', () => {
+  it('erf has absolute error < 3e-7 over [-6, 6] (f32x4 loop and scalar tail)', () => {
+    const r = maxRelErr((t) => t.erf(), erf64, grid(-6, 6, (1 << 18) + 3), 1);
+    expect(r.err, `worst at x = ${r.at}`).toBeLessThan(3e-7);
+    expect(values(torch.tensor([0, -0, Infinity, -Infinity, NaN]).erf())).toEqual([0, -0, 1, -1, NaN]);
+  });
+
+  it('exact and tanh GELU match their float64 definitions', () => {
+    const xs = grid(-10, 10, (1 << 18) + 3);
+    const exact = maxRelErr((t) => torch.nn.functional.gelu(t), (x) => 0.5 * x * (1 + erf64(x / Math.SQRT2)), xs, 1);
+    expect(exact.err, `worst at x = ${exact.at}`).toBeLessThan(5e-7);
+    const tanhRef = (x: number): number => 0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+    const approx = maxRelErr((t) => torch.nn.functional.gelu(t, { approximate: 'tanh' }), tanhRef, xs, 1);
+    // 1 + tanh(..) cancels for x << 0 (as in any float32 evaluation of this formula): ~1.5e-7 |x|
+    expect(approx.err, `worst at x = ${approx.at}`).toBeLessThan(1e-6);
+  });
+});
