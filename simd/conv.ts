@@ -6,6 +6,8 @@
 // (the padded area reads as zero, trailing padding is implied by OH/OW), dilation dh/dw, output
 // OH x OW. All positions are range-checked, so no geometry can read or write out of bounds.
 
+import { fillPlanes, planeRowLen, planesBytes } from "./planes";
+
 // @ts-ignore: decorator
 @inline function ceilDiv(a: i32, b: i32): i32 {
   return a >= 0 ? (a + b - 1) / b : -((-a) / b);
@@ -383,28 +385,15 @@ export function dwconv2d_bwd_weight_f32(x: usize, gy: usize, N: i32, C: i32, mul
 
 // ---- depthwise conv on padded planes (dilation 1, column stride 1 or 2) -------------------------
 // Per output channel, the input plane is first copied into a zero-padded scratch plane (stride 2:
-// split into its even and odd padded columns), so that every output vector is a plain sum of
+// split into its even and odd padded columns; simd/planes.ts), so that every output vector is a plain sum of
 // kh*kw weighted unaligned v128 loads with no bounds checks (borders, small 7x7 images and stride 2
 // included). Measured against the row kernel above (dwconv2d_f32, still used for dilated and
 // column-stride > 2 convs), 1 thread, 3x3: 96 ch 112x112 stride 2 1.00 -> 0.38 ms, 960 ch 7x7 0.16 ->
 // 0.064 ms, 144 ch 56x56 0.37 -> 0.34 ms; MobileNetV2's 17 depthwise convs 5.4 -> 3.0 ms per run.
-// The padding copy uses plain v128 loops: memory.copy / memory.fill per row (runtime calls) cost
-// more than the short rows themselves.
 
-/** Floats of one scratch plane row (padded columns needed by rounded-up output vectors, + slack). */
-// @ts-ignore: decorator
-@inline function dwRowLen(OW: i32, kw: i32, sw: i32): i32 {
-  const owv = (OW + 3) & ~3;
-  return sw == 1 ? ((owv + kw + 3) & ~3) : ((owv + (kw >> 1) + 4) & ~3);
-}
-
-/** Bytes of scratch dwconv2d_planes_f32 needs (one padded plane; two half-width planes for stride 2). */
+/** Bytes of scratch dwconv2d_planes_f32 needs (see simd/planes.ts). */
 export function dwconv2d_ws_bytes(H: i32, kh: i32, sh: i32, OH: i32, OW: i32, kw: i32, sw: i32): usize {
-  const Hp = (OH - 1) * sh + kh;
-  const rl = dwRowLen(OW, kw, sw);
-  const planes = sw == 1 ? 1 : 2;
-  // + one full-width padded row for the stride-2 split
-  return (<usize>Hp * <usize>rl * <usize>planes + <usize>(2 * rl + 8)) << 2;
+  return planesBytes(kh, sh, OH, OW, kw, sw);
 }
 
 /**
@@ -417,18 +406,18 @@ export function dwconv2d_planes_f32(x: usize, w: usize, bias: usize, N: i32, C: 
   const HW = <usize>H * <usize>W;
   const OHW = <usize>OH * <usize>OW;
   const Hp = (OH - 1) * sh + kh;
-  const rl = dwRowLen(OW, kw, sw);
+  const rl = planeRowLen(OW, kw, sw);
   const plane = <usize>Hp * <usize>rl;
   const ev = ws;
   const od = ws + (plane << 2);
   const tmp = sw == 1 ? ws + (plane << 2) : ws + (plane << 3);
-  memory.fill(ws, 0, dwconv2d_ws_bytes(H, kh, sh, OH, OW, kw, sw));
+  memory.fill(ws, 0, planesBytes(kh, sh, OH, OW, kw, sw));
   for (let n = 0; n < N; n++) {
     let lastC = -1;
     for (let o = o0; o < o1; o++) {
       const c = o / mult;
       if (c != lastC) {
-        dwFillPlanes(x + (((<usize>n * <usize>C + <usize>c) * HW) << 2), H, W, ph, pw, Hp, rl, sw, ev, od, tmp);
+        fillPlanes(x + (((<usize>n * <usize>C + <usize>c) * HW) << 2), H, W, ph, pw, Hp, rl, sw, ev, od, tmp);
         lastC = c;
       }
       const oc = out + (((<usize>n * <usize>CO + <usize>o) * OHW) << 2);
@@ -436,50 +425,6 @@ export function dwconv2d_planes_f32(x: usize, w: usize, bias: usize, N: i32, C: 
       const b: f32 = bias != 0 ? load<f32>(bias + (<usize>o << 2)) : 0;
       if (kh == 3 && kw == 3) dw3x3Planes(ev, od, rl, sh, sw, wc, b, OH, OW, oc);
       else dwGenericPlanes(ev, od, rl, sh, sw, kh, kw, wc, b, OH, OW, oc);
-    }
-  }
-}
-
-/**
- * Fills the scratch planes from one input plane: padded row r holds input row r - ph (zero outside),
- * padded column q input column q - pw; stride 1: one plane of rows of rl floats; stride 2: `ev`
- * holds padded columns 0, 2, 4.. and `od` 1, 3, 5.. (each rl floats per row). The scratch is zeroed
- * once per call (dwconv2d_planes_f32) and only the input's own rows and columns are written here,
- * so the padding stays zero from channel to channel.
- */
-function dwFillPlanes(xc: usize, H: i32, W: i32, ph: i32, pw: i32, Hp: i32, rl: i32, sw: i32, ev: usize, od: usize, tmp: usize): void {
-  const rowBytes = <usize>rl << 2;
-  // padded input columns a row needs: stride 1: rl; stride 2: 2 * rl
-  const need = sw == 1 ? rl : 2 * rl;
-  // input columns [0, cnt) land at padded columns [pw, pw + cnt) inside [0, need)
-  const cnt = min(W, need - pw);
-  if (cnt <= 0) return;
-  const r0 = max(0, ph);
-  const r1 = min(Hp, H + ph);
-  for (let r = r0; r < r1; r++) {
-    const d = (sw == 1 ? ev + <usize>r * rowBytes : tmp) + (<usize>pw << 2);
-    const s = xc + ((<usize>(r - ph) * <usize>W) << 2);
-    let q = 0;
-    for (; q + 16 <= cnt; q += 16) {
-      const o = <usize>q << 2;
-      v128.store(d + o, v128.load(s + o));
-      v128.store(d + o, v128.load(s + o, 16), 16);
-      v128.store(d + o, v128.load(s + o, 32), 32);
-      v128.store(d + o, v128.load(s + o, 48), 48);
-    }
-    for (; q + 4 <= cnt; q += 4) v128.store(d + (<usize>q << 2), v128.load(s + (<usize>q << 2)));
-    for (; q < cnt; q++) store<f32>(d + (<usize>q << 2), load<f32>(s + (<usize>q << 2)));
-    if (sw != 1) {
-      // split the padded row into even and odd columns (rl is a multiple of 4: 2 loads -> 1 + 1 stores)
-      const e = ev + <usize>r * rowBytes;
-      const o = od + <usize>r * rowBytes;
-      for (let k = 0; k < rl; k += 4) {
-        const t = tmp + (<usize>k << 3);
-        const a = v128.load(t);
-        const bb = v128.load(t, 16);
-        v128.store(e + (<usize>k << 2), v128.shuffle<f32>(a, bb, 0, 2, 4, 6));
-        v128.store(o + (<usize>k << 2), v128.shuffle<f32>(a, bb, 1, 3, 5, 7));
-      }
     }
   }
 }

@@ -5,12 +5,16 @@
 //                      (table-driven: adaptive windows)
 //   maxpool2d_idx_f32 / maxpool2d_values_f32   regular windows (kernel, stride, padding,
 //                      dilation, ceil mode), separable row/column passes on f32x4
+//   maxpool2d_planes_f32   values only, dilation 1, column stride 1 or 2: on -inf-padded scratch
+//                      planes (./planes.ts), every output vector a max of kh*kw plain loads
 //   gather_plane_f32 / scatter_add_plane_f32   index gather within planes and its transpose
 //                      (max-pool backward and its double backward)
 //   resample_f32       out[o, l, i] = sum_t w[l, t] * x[o, idx[l, t], i] along one axis, and its
 //                      transpose (scatter-add): interpolation, avg / adaptive-avg pooling and padding
 //   repeat_last_f32    integer nearest upsampling of the last axis (the resample fast path)
 // Every index is range-checked; out-of-range entries contribute nothing.
+
+import { fillPlanes, padScratch, planeRowLen, planesBytes } from "./planes";
 
 /**
  * Max pooling over planes x [P, H, W] -> out [P, OH, OW], ind [P, OH, OW] (i64, flat ih*W + iw).
@@ -432,6 +436,71 @@ export function repeat_last_f32(x: usize, rows: i32, L: i32, r: i32, out: usize)
     for (let t = 0; t < r; t++) {
       store<f32>(o, v);
       o += 4;
+    }
+  }
+}
+
+/** Bytes of scratch maxpool2d_planes_f32 needs. */
+export function maxpool2d_ws_bytes(kh: i32, sh: i32, OH: i32, OW: i32, kw: i32, sw: i32): usize {
+  return planesBytes(kh, sh, OH, OW, kw, sw);
+}
+
+/**
+ * Max pooling values over planes x [P, H, W] -> out [P, OH, OW] for dilation 1 and column stride
+ * sw in {1, 2} (any kernel, row stride, padding, ceil mode): each plane is copied into -inf-padded
+ * scratch planes (ws: maxpool2d_ws_bytes bytes), then every output vector is the f32x4.max of its
+ * kh*kw taps (NaN propagates, like maxpool2d_values_f32).
+ */
+export function maxpool2d_planes_f32(x: usize, P: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, OH: i32, OW: i32, out: usize, ws: usize): void {
+  const Hp = (OH - 1) * sh + kh;
+  const rl = planeRowLen(OW, kw, sw);
+  const rowBytes = <usize>rl << 2;
+  const plane = <usize>Hp * <usize>rl;
+  const ev = ws;
+  const od = ws + (plane << 2);
+  const tmp = sw == 1 ? ws + (plane << 2) : ws + (plane << 3);
+  padScratch(ws, planesBytes(kh, sh, OH, OW, kw, sw), -Infinity);
+  const full = OW & ~3;
+  for (let p = 0; p < P; p++) {
+    fillPlanes(x + ((<usize>p * <usize>H * <usize>W) << 2), H, W, ph, pw, Hp, rl, sw, ev, od, tmp);
+    const op = out + ((<usize>p * <usize>OH * <usize>OW) << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      const rb = <usize>(oh * sh) * rowBytes;
+      const orow = op + ((<usize>oh * <usize>OW) << 2);
+      for (let ow = 0; ow < OW; ow += 4) {
+        const q = <usize>ow << 2;
+        let m: v128;
+        if (kh == 3 && kw == 3) {
+          // the common 3x3 window, taps at constant offsets
+          const e0 = ev + rb + q, e1 = e0 + rowBytes, e2 = e1 + rowBytes;
+          if (sw == 1) {
+            m = f32x4.max(f32x4.max(v128.load(e0), v128.load(e0, 4)), v128.load(e0, 8));
+            m = f32x4.max(m, f32x4.max(f32x4.max(v128.load(e1), v128.load(e1, 4)), v128.load(e1, 8)));
+            m = f32x4.max(m, f32x4.max(f32x4.max(v128.load(e2), v128.load(e2, 4)), v128.load(e2, 8)));
+          } else {
+            const o0 = od + rb + q, o1 = o0 + rowBytes, o2 = o1 + rowBytes;
+            m = f32x4.max(f32x4.max(v128.load(e0), v128.load(o0)), v128.load(e0, 4));
+            m = f32x4.max(m, f32x4.max(f32x4.max(v128.load(e1), v128.load(o1)), v128.load(e1, 4)));
+            m = f32x4.max(m, f32x4.max(f32x4.max(v128.load(e2), v128.load(o2)), v128.load(e2, 4)));
+          }
+        } else {
+          m = f32x4.splat(-Infinity);
+          for (let i = 0; i < kh; i++) {
+            const rr = rb + <usize>i * rowBytes + q;
+            if (sw == 1) {
+              for (let j = 0; j < kw; j++) m = f32x4.max(m, v128.load(ev + rr + (<usize>j << 2)));
+            } else {
+              for (let j = 0; j < kw; j++) m = f32x4.max(m, v128.load(((j & 1) == 0 ? ev : od) + rr + (<usize>(j >> 1) << 2)));
+            }
+          }
+        }
+        if (ow < full) v128.store(orow + q, m);
+        else {
+          store<f32>(orow + q, f32x4.extract_lane(m, 0));
+          if (OW - ow > 1) store<f32>(orow + q, f32x4.extract_lane(m, 1), 4);
+          if (OW - ow > 2) store<f32>(orow + q, f32x4.extract_lane(m, 2), 8);
+        }
+      }
     }
   }
 }

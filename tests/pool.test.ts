@@ -160,6 +160,34 @@ describe('pooling and spatial argument forms, errors, layouts', () => {
     }
   });
 
+  it('max pooling inference path (padded planes for column stride 1 and 2) equals the indexed path over a sweep', () => {
+    torch.manualSeed(4);
+    let seed = 9;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    let cases = 0;
+    while (cases < 60) {
+      const kh = 1 + rnd(4);
+      const kw = 1 + rnd(4);
+      const sh = 1 + rnd(3);
+      const sw = 1 + rnd(3);
+      const ph = rnd(Math.floor(kh / 2) + 1);
+      const pw = rnd(Math.floor(kw / 2) + 1);
+      const H = 1 + rnd(10);
+      const W = 1 + rnd(10);
+      const ceilMode = rnd(2) === 1;
+      if (H + 2 * ph < kh || W + 2 * pw < kw) continue;
+      const x = torch.randn(1 + rnd(2), 1 + rnd(3), H, W);
+      const o = { stride: [sh, sw], padding: [ph, pw], ceilMode };
+      const fast = torch.noGrad(() => torch.maxPool2d(x, [kh, kw], o));
+      const [slow] = torch.maxPool2d(x, [kh, kw], { ...o, returnIndices: true });
+      expect(fast.tolist(), JSON.stringify({ kh, kw, sh, sw, ph, pw, H, W, ceilMode })).toEqual(slow.tolist());
+      cases++;
+    }
+  });
+
   it('keeps float16 and handles empty batches', () => {
     const x = torch.randn(1, 2, 6, 6);
     const h = x.half();

@@ -25,11 +25,13 @@ declare module '../backend/wasm.js' {
     scatter_add_plane_f32(g: number, P: number, M: number, ind: number, L: number, out: number): void;
     maxpool2d_idx_f32(x: number, P: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, OH: number, OW: number, out: number, ind: number, tmpV: number, tmpI: number): void;
     maxpool2d_values_f32(x: number, P: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, OH: number, OW: number, out: number, tmp: number): void;
+    maxpool2d_ws_bytes(kh: number, sh: number, OH: number, OW: number, kw: number, sw: number): number;
+    maxpool2d_planes_f32(x: number, P: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, OH: number, OW: number, out: number, ws: number): void;
     repeat_last_f32(x: number, rows: number, L: number, r: number, out: number): void;
     resample_f32(x: number, outer: number, Lin: number, inner: number, idx: number, w: number, T: number, Lout: number, out: number, transpose: number): void;
   }
 }
-requireKernels('repeat_last_f32', 'maxpool2d_f32', 'maxpool2d_idx_f32', 'maxpool2d_values_f32', 'gather_plane_f32', 'scatter_add_plane_f32', 'resample_f32');
+requireKernels('repeat_last_f32', 'maxpool2d_f32', 'maxpool2d_idx_f32', 'maxpool2d_values_f32', 'maxpool2d_ws_bytes', 'maxpool2d_planes_f32', 'gather_plane_f32', 'scatter_add_plane_f32', 'resample_f32');
 
 // ---------------------------------------------------------------------------------------------
 // Primitives
@@ -300,9 +302,16 @@ function maxPoolNd(fn: string, nsp: 1 | 2, input: Tensor, kernelSize: IntOrTuple
     let y = onGpu ? onGpu[0] : Tensor._empty([N, C, OH, OW], 'float32');
     if (!onGpu && y.numel() > 0) {
       const xc = f32c(x);
-      const tmp = Tensor._empty([H * OW], 'float32');
-      kernels.maxpool2d_values_f32(xc._ptr(), N * C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, y._ptr(), tmp._ptr());
-      tmp.dispose();
+      if (dh === 1 && dw === 1 && (sw === 1 || sw === 2)) {
+        // -inf-padded scratch planes: every output vector without bounds checks
+        const ws = Tensor._empty([Math.ceil(kernels.maxpool2d_ws_bytes(kh, sh, OH, OW, kw, sw) / 4)], 'float32');
+        kernels.maxpool2d_planes_f32(xc._ptr(), N * C, H, W, kh, kw, sh, sw, ph, pw, OH, OW, y._ptr(), ws._ptr());
+        ws.dispose();
+      } else {
+        const tmp = Tensor._empty([H * OW], 'float32');
+        kernels.maxpool2d_values_f32(xc._ptr(), N * C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, y._ptr(), tmp._ptr());
+        tmp.dispose();
+      }
       if (xc !== x) xc.dispose();
     }
     if (nsp === 1) y = squeeze(y, 2);
