@@ -20,6 +20,8 @@
 // over equally strided batches in one call. Plain f32x4.mul + f32x4.add in the default build;
 // f32x4.relaxed_madd in the micro-kernel of the relaxed-SIMD build (see madd).
 
+import { vgelu } from "./math";
+
 const MR: i32 = 4;
 const NR: i32 = 8;
 // Cache blocking: the packed A block is a single micro-panel (MC = MR: KC x MR x 16 = 8 KiB,
@@ -776,6 +778,330 @@ export function sgemm_pa(transB: i32, M: i32, N: i32, K: i32, alpha: f32, pa: us
             mergeTile(mr, nr, cp, uldc, alpha, be);
           }
         }
+      }
+    }
+  }
+  ctile = sT;
+}
+
+// ---- inference with pre-packed constant weights and a fused epilogue ------------------------------
+// The ONNX fused ops (ts/io/onnx/ops/gemm-packed.ts) pack a constant weight once at session creation
+// as op(B) (sgemm_pb_pack's layout) and run every product against the panels with sgemm_pbe, which
+// applies bias, residual and activation to each 4-row strip of the output right after its last K
+// slice (while the strip is in cache) instead of in one more pass over the output:
+//   FusedGemm            y = x @ W                (row-major C)
+//   1x1 conv, few pixels y [O, HW] = (x^T @ W^T)^T (tc = 1: C stored transposed by kern4x8t)
+// Every output element goes through the same K slices, micro-kernel (products commute exactly, so
+// x^T @ W^T gives W @ x's bits) and edge handling as sgemm, and the epilogue applies the bias at the
+// same point of the sum as the unfused path it replaces (bias mode 0: before the first slice's
+// result is accumulated, as C = bias, beta = 1 does; 1: after the last slice), so results are
+// bit-identical to sgemm followed by the separate bias / residual / activation passes.
+// Measured (Zen 5, 1 thread, GFLOP/s): a 1x1 conv over 7x7 pixels as x^T @ W^T 47 -> 50-52 incl.
+// bias + relu6 (W @ x wastes 7 of 56 columns in the last B panel and repacks W every call; the M
+// edge of x^T @ W^T wastes 3 of 52 rows); at 14x14 both orders are equal, at >= 28x28 x^T @ W^T is
+// 5-40% slower (the pre-broadcast packing of x^T costs 4x the packing of x).
+// Tried and dropped: the epilogue per 4x8 tile (in L1) was slower than per strip (call and branch
+// overhead per tile; 96x12544x16 at 28 vs 40 GFLOP/s), and the per-strip epilogue costs about what
+// the separate pass costs on wide outputs (it is bound by its own instructions, not memory);
+// pre-packed, pre-broadcast weights as op(A) (4x the weight's memory) for wide 1x1 convs, also with
+// a B-panel-outer loop order (one packed B panel in L1 against all rows): equal to sgemm within
+// noise except 24x3136x144 (+5%); a compact (not pre-broadcast) packed A read with
+// v128.load32_splat in the micro-kernel (1x weight memory instead of 4x) measured ~17% slower on
+// every shape (V8 x64), so packed A stays broadcast.
+
+// Activation codes: 0 none, 1 relu, 2 clip [lo, hi], 3 gelu (erf); the same vector forms as
+// simd/epilogue.ts and the unary gelu kernel, so NaNs and rounding match the separate passes.
+// @ts-ignore: decorator
+@inline function actV(v: v128, act: i32, lo: v128, hi: v128): v128 {
+  if (act == 1) return f32x4.pmax(v, f32x4.splat(0));
+  if (act == 2) return f32x4.pmin(f32x4.pmax(v, lo), hi);
+  if (act == 3) return vgelu(v);
+  return v;
+}
+
+// The epilogue loops, inlined with literal (act, bias, residual) arguments so that each
+// combination gets a branch-free loop (V8 does not unswitch loops; generic loops measured 2-3x
+// slower here). Row segment p[0:n] of a row-major C: bk 1: + bias vector bp[0:n] (bk 0: none),
+// then + z[0:n] (hz), then act.
+// @ts-ignore: decorator
+@inline function epiRow(act: i32, bk: i32, hz: bool, p: usize, n: i32, bp: usize, z: usize, lo: v128, hi: v128): void {
+  let q = 0;
+  for (; q + 4 <= n; q += 4) {
+    const o = <usize>q << 2;
+    let v = v128.load(p + o);
+    if (bk == 1) v = f32x4.add(v, v128.load(bp + o));
+    if (hz) v = f32x4.add(v, v128.load(z + o));
+    v128.store(p + o, actV(v, act, lo, hi));
+  }
+  for (; q < n; q++) {
+    const o = <usize>q << 2;
+    let x = load<f32>(p + o);
+    if (bk == 1) x += load<f32>(bp + o);
+    if (hz) x += load<f32>(z + o);
+    store<f32>(p + o, f32x4.extract_lane(actV(f32x4.splat(x), act, lo, hi), 0));
+  }
+}
+
+function epiRowAny(act: i32, bk: i32, p: usize, n: i32, bp: usize, z: usize, lo: v128, hi: v128): void {
+  if (bk == 0) {
+    if (z) {
+      if (act == 0) epiRow(0, 0, true, p, n, bp, z, lo, hi);
+      else if (act == 1) epiRow(1, 0, true, p, n, bp, z, lo, hi);
+      else if (act == 2) epiRow(2, 0, true, p, n, bp, z, lo, hi);
+      else epiRow(3, 0, true, p, n, bp, z, lo, hi);
+    }
+    else {
+      if (act == 0) epiRow(0, 0, false, p, n, bp, z, lo, hi);
+      else if (act == 1) epiRow(1, 0, false, p, n, bp, z, lo, hi);
+      else if (act == 2) epiRow(2, 0, false, p, n, bp, z, lo, hi);
+      else epiRow(3, 0, false, p, n, bp, z, lo, hi);
+    }
+  }
+  else {
+    if (z) {
+      if (act == 0) epiRow(0, 1, true, p, n, bp, z, lo, hi);
+      else if (act == 1) epiRow(1, 1, true, p, n, bp, z, lo, hi);
+      else if (act == 2) epiRow(2, 1, true, p, n, bp, z, lo, hi);
+      else epiRow(3, 1, true, p, n, bp, z, lo, hi);
+    }
+    else {
+      if (act == 0) epiRow(0, 1, false, p, n, bp, z, lo, hi);
+      else if (act == 1) epiRow(1, 1, false, p, n, bp, z, lo, hi);
+      else if (act == 2) epiRow(2, 1, false, p, n, bp, z, lo, hi);
+      else epiRow(3, 1, false, p, n, bp, z, lo, hi);
+    }
+  }
+}
+
+// The strip of a transposed C whose memory rows p, p + ldc, ... (n of them, ldc bytes apart) hold
+// four values each (one per C row): bk 1: + the scalar bp[q] on memory row q (bk 0: none), then
+// + z (same layout; hz), then act.
+// @ts-ignore: decorator
+@inline function epiCol4(act: i32, bk: i32, hz: bool, p: usize, ldc: usize, n: i32, bp: usize, z: usize, lo: v128, hi: v128): void {
+  for (let q = 0; q < n; q++) {
+    const o = <usize>q * ldc;
+    let v = v128.load(p + o);
+    if (bk == 1) v = f32x4.add(v, v128.load32_splat(bp + (<usize>q << 2)));
+    if (hz) v = f32x4.add(v, v128.load(z + o));
+    v128.store(p + o, actV(v, act, lo, hi));
+  }
+}
+
+function epiCol4Any(act: i32, bk: i32, p: usize, ldc: usize, n: i32, bp: usize, z: usize, lo: v128, hi: v128): void {
+  if (bk == 0) {
+    if (z) {
+      if (act == 0) epiCol4(0, 0, true, p, ldc, n, bp, z, lo, hi);
+      else if (act == 1) epiCol4(1, 0, true, p, ldc, n, bp, z, lo, hi);
+      else if (act == 2) epiCol4(2, 0, true, p, ldc, n, bp, z, lo, hi);
+      else epiCol4(3, 0, true, p, ldc, n, bp, z, lo, hi);
+    }
+    else {
+      if (act == 0) epiCol4(0, 0, false, p, ldc, n, bp, z, lo, hi);
+      else if (act == 1) epiCol4(1, 0, false, p, ldc, n, bp, z, lo, hi);
+      else if (act == 2) epiCol4(2, 0, false, p, ldc, n, bp, z, lo, hi);
+      else epiCol4(3, 0, false, p, ldc, n, bp, z, lo, hi);
+    }
+  }
+  else {
+    if (z) {
+      if (act == 0) epiCol4(0, 1, true, p, ldc, n, bp, z, lo, hi);
+      else if (act == 1) epiCol4(1, 1, true, p, ldc, n, bp, z, lo, hi);
+      else if (act == 2) epiCol4(2, 1, true, p, ldc, n, bp, z, lo, hi);
+      else epiCol4(3, 1, true, p, ldc, n, bp, z, lo, hi);
+    }
+    else {
+      if (act == 0) epiCol4(0, 1, false, p, ldc, n, bp, z, lo, hi);
+      else if (act == 1) epiCol4(1, 1, false, p, ldc, n, bp, z, lo, hi);
+      else if (act == 2) epiCol4(2, 1, false, p, ldc, n, bp, z, lo, hi);
+      else epiCol4(3, 1, false, p, ldc, n, bp, z, lo, hi);
+    }
+  }
+}
+
+// The epilogue step on C[i:i+mr, j:j+n] (row-major, ldc): + bias[j + q] (bk 1; 0: none), then
+// + z (C's layout; 0: none), then act.
+function epiRows(c: usize, ldc: usize, i: i32, j: i32, mr: i32, n: i32, bias: usize, bk: i32, z: usize, act: i32, lo: f32, hi: f32): void {
+  const vlo = f32x4.splat(lo);
+  const vhi = f32x4.splat(hi);
+  const bp: usize = bk ? bias + (<usize>j << 2) : 0;
+  for (let r = 0; r < mr; r++) {
+    const off = (<usize>(i + r) * ldc + <usize>j) << 2;
+    epiRowAny(act, bk, c + off, n, bp, z ? z + off : 0, vlo, vhi);
+  }
+}
+
+// The same on a transposed C (C[i, j] at c[j*ldc + i]): memory rows j..j+n hold C rows i..i+mr.
+function epiCols(c: usize, ldc: usize, i: i32, j: i32, mr: i32, n: i32, bias: usize, bk: i32, z: usize, act: i32, lo: f32, hi: f32): void {
+  const vlo = f32x4.splat(lo);
+  const vhi = f32x4.splat(hi);
+  const off = (<usize>j * ldc + <usize>i) << 2;
+  const bp: usize = bk ? bias + (<usize>j << 2) : 0;
+  if (mr == MR) {
+    epiCol4Any(act, bk, c + off, ldc << 2, n, bp, z ? z + off : 0, vlo, vhi);
+    return;
+  }
+  // an edge strip (fewer than four C rows): short memory row segments, one bias value each
+  for (let q = 0; q < n; q++) {
+    const o = off + ((<usize>q * ldc) << 2);
+    for (let r = 0; r < mr; r++) {
+      const e = o + (<usize>r << 2);
+      epiRowAny(act, bk, c + e, 1, bp + (<usize>q << 2), z ? z + e : 0, vlo, vhi);
+    }
+  }
+}
+
+// The epilogue steps due on the strip C[i:i+mr, j:j+n] after slice pc: bias mode 0 (+ bias per
+// column after the first slice: C = alpha * slice 0 + bias, what C preset to bias with beta = 1
+// computes); after the last slice: bias modes 1 (per column) and 2 (per row), z, act.
+// @ts-ignore: decorator
+@inline function epiStrip(c: usize, ldc: usize, tc: i32, i: i32, j: i32, mr: i32, n: i32, first: bool, last: bool, bias: usize, bmode: i32, z: usize, act: i32, lo: f32, hi: f32): void {
+  if (first && bmode == 0 && bias) {
+    if (tc) epiCols(c, ldc, i, j, mr, n, bias, 1, 0, 0, lo, hi);
+    else epiRows(c, ldc, i, j, mr, n, bias, 1, 0, 0, lo, hi);
+  }
+  if (last) {
+    const bk = bias == 0 || bmode == 0 ? 0 : 1;
+    if (bk != 0 || z != 0 || act != 0) {
+      if (tc) epiCols(c, ldc, i, j, mr, n, bias, bk, z, act, lo, hi);
+      else epiRows(c, ldc, i, j, mr, n, bias, bk, z, act, lo, hi);
+    }
+  }
+}
+
+// kern4x8 storing its tile transposed: C[r, q] at c[q*ldc + r] (ldc in bytes), four values of one
+// column per v128 (the same accumulation as kern4x8, so the same values).
+@noinline
+function kern4x8t(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, alpha: f32, beta: f32): void {
+  const z = f32x4.splat(0);
+  let c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+  const apEnd = ap + <usize>kc * 64;
+  while (ap < apEnd) {
+    const b0 = v128.load(bp, 0);
+    const b1 = v128.load(bp, 16);
+    const a0 = v128.load(ap, 0);
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    const a1 = v128.load(ap, 16);
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    const a2 = v128.load(ap, 32);
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
+    const a3 = v128.load(ap, 48);
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
+    ap += 64; bp += 32;
+  }
+  if (alpha != 1) {
+    const va = f32x4.splat(alpha);
+    c00 = f32x4.mul(c00, va);
+    c01 = f32x4.mul(c01, va);
+    c10 = f32x4.mul(c10, va);
+    c11 = f32x4.mul(c11, va);
+    c20 = f32x4.mul(c20, va);
+    c21 = f32x4.mul(c21, va);
+    c30 = f32x4.mul(c30, va);
+    c31 = f32x4.mul(c31, va);
+  }
+  storeT4(c, ldc, c00, c10, c20, c30, beta);
+  storeT4(c + 4 * ldc, ldc, c01, c11, c21, c31, beta);
+}
+
+// Stores the transpose of rows r0..r3 (4 values each) as 4 memory rows at p, p + ldc, ... (bytes),
+// adding beta * the old values (beta 0: not read; 1: plain add, as kern4x8).
+// @ts-ignore: decorator
+@inline function storeT4(p: usize, ldc: usize, r0: v128, r1: v128, r2: v128, r3: v128, beta: f32): void {
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  let q0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5);
+  let q1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+  let q2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5);
+  let q3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+  if (beta == 1) {
+    q0 = f32x4.add(q0, v128.load(p));
+    q1 = f32x4.add(q1, v128.load(p + ldc));
+    q2 = f32x4.add(q2, v128.load(p + 2 * ldc));
+    q3 = f32x4.add(q3, v128.load(p + 3 * ldc));
+  } else if (beta != 0) {
+    const vb = f32x4.splat(beta);
+    q0 = f32x4.add(q0, f32x4.mul(vb, v128.load(p)));
+    q1 = f32x4.add(q1, f32x4.mul(vb, v128.load(p + ldc)));
+    q2 = f32x4.add(q2, f32x4.mul(vb, v128.load(p + 2 * ldc)));
+    q3 = f32x4.add(q3, f32x4.mul(vb, v128.load(p + 3 * ldc)));
+  }
+  v128.store(p, q0);
+  v128.store(p + ldc, q1);
+  v128.store(p + 2 * ldc, q2);
+  v128.store(p + 3 * ldc, q3);
+}
+
+// mergeTile storing transposed: C[i+r, j+q] at cp[q*ldc + r].
+function mergeTileT(mr: i32, nr: i32, cp: usize, ldc: usize, alpha: f32, beta: f32): void {
+  for (let r = 0; r < mr; r++) {
+    const t = ctile + <usize>r * (NR * 4);
+    for (let q = 0; q < nr; q++) {
+      const v = alpha * load<f32>(t + (<usize>q << 2));
+      const p = cp + ((<usize>q * ldc + <usize>r) << 2);
+      store<f32>(p, beta == 0 ? v : v + beta * load<f32>(p));
+    }
+  }
+}
+
+// One micro-tile C[i:i+mr, j:j+nr] of slice (depth kc) into row-major or transposed (tc) C.
+// @ts-ignore: decorator
+@inline function tile(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, tc: i32, i: i32, j: i32, mr: i32, nr: i32, alpha: f32, be: f32): void {
+  if (!tc) {
+    const cp = c + ((<usize>i * ldc + <usize>j) << 2);
+    if (mr == MR && nr == NR) {
+      kern4x8(kc, ap, bp, cp, ldc << 2, alpha, be);
+    } else {
+      kern4x8(kc, ap, bp, ctile, NR * 4, 1, 0);
+      mergeTile(mr, nr, cp, ldc, alpha, be);
+    }
+  } else {
+    const cp = c + ((<usize>j * ldc + <usize>i) << 2);
+    if (mr == MR && nr == NR) {
+      kern4x8t(kc, ap, bp, cp, ldc << 2, alpha, be);
+    } else {
+      kern4x8(kc, ap, bp, ctile, NR * 4, 1, 0);
+      mergeTileT(mr, nr, cp, ldc, alpha, be);
+    }
+  }
+}
+
+/**
+ * Rows m0..m1 of C = epilogue(alpha * op(A) @ op(B)) with op(B) pre-packed in pb (sgemm_pb_pack's
+ * layout for blocking kcb x ncb); C's old contents are never read. tc = 1 stores C transposed
+ * (C[i, j] at c[j*ldc + i]). Epilogue: bias (0: none) per column j, added before the first slice is
+ * accumulated (bmode 0) or after the last (bmode 1); z (0: none) with C's layout, added after the
+ * bias; act 0 none, 1 relu, 2 clip [lo, hi], 3 gelu. ws: 16-byte aligned, sgemm_pb_ws_bytes long.
+ * Needs M >= 2 and N >= 2 (sgemm takes matrix-vector paths otherwise).
+ */
+export function sgemm_pbe(transA: i32, M: i32, N: i32, K: i32, alpha: f32, a: usize, lda: i32, pb: usize, c: usize, ldc: i32, tc: i32, m0: i32, m1: i32, kcb: i32, ncb: i32, ws: usize, bias: usize, bmode: i32, z: usize, act: i32, lo: f32, hi: f32): void {
+  if (m0 < 0) m0 = 0;
+  if (m1 > M) m1 = M;
+  if (m1 <= m0 || N <= 0 || K <= 0 || kcb <= 0 || ncb <= 0) return;
+  const uldc = <usize>ldc;
+  const sT = ctile;
+  ctile = ws;
+  const pa = ws + 128;
+  for (let jc = 0; jc < N; jc += ncb) {
+    const nc = min(ncb, N - jc);
+    const ncr = (nc + NR - 1) / NR * NR;
+    const blk = pb + ((<usize>jc * <usize>K) << 2);
+    for (let pc = 0; pc < K; pc += kcb) {
+      const kc = min(kcb, K - pc);
+      const pbs = blk + ((<usize>pc * <usize>ncr) << 2);
+      const be: f32 = pc == 0 ? 0 : 1;
+      for (let ic = m0; ic < m1; ic += MR) {
+        const mr = min(MR, m1 - ic);
+        packA(transA, a, <usize>lda, ic, mr, pc, kc, pa);
+        for (let jr = 0; jr < nc; jr += NR) {
+          tile(kc, pa, pbs + <usize>jr * <usize>kc * 4, c, uldc, tc, ic, jc + jr, mr, min(NR, nc - jr), alpha, be);
+        }
+        epiStrip(c, uldc, tc, ic, jc, mr, nc, pc == 0, pc + kc >= K, bias, bmode, z, act, lo, hi);
       }
     }
   }

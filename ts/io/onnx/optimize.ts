@@ -12,6 +12,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import * as S from '../../ops/shape.js';
 import { fromValues } from '../../ops/creation.js';
 import type { AttributeProto, GraphProto, NodeProto } from './model.js';
+import { packWeight } from './ops/gemm-packed.js';
 
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
@@ -700,6 +701,20 @@ class GraphRewriter {
     }
   }
 
+  /** Constant weights of fused GEMM / 1x1-conv nodes packed once into the GEMM's panels (ops/gemm-packed.ts). */
+  packWeights(): void {
+    for (const n of this.nodes) {
+      if (!n || n.domain !== FUSED_DOMAIN || (n.opType !== 'torchlet.FusedGemm' && n.opType !== 'torchlet.FusedConv')) continue;
+      const w = this.constants.get(n.inputs[1]);
+      if (!w || attrOf(n, 'packed')) continue;
+      const p = packWeight(n, w, this.shapes.get(n.inputs[0]));
+      if (!p) continue;
+      n.inputs[1] = this.addConst(n.inputs[1], p.weight);
+      n.attributes.push(p.attribute);
+      this.count('packed-weights');
+    }
+  }
+
   private reduceLastAxis(n: NodeProto | null, rank: number | undefined): n is NodeProto {
     if (!this.isStd(n, 'ReduceMean') || intAttr(n, 'keepdims', 1) !== 1) return false;
     const axes = this.inp.opset < 18 ? attrOf(n, 'axes')?.ints : n.inputs[1] ? (numbers(this.constants.get(n.inputs[1])) ?? undefined) : undefined;
@@ -940,6 +955,7 @@ export function optimizeGraph(inp: OptimizeInput): OptimizeResult {
     g.fuseConv();
     g.fuseGemm();
     g.removeDeadNodes();
+    if (inp.level === 'all') g.packWeights();
   }
   return g.result();
 }

@@ -19,6 +19,7 @@ import * as SM from '../../../ops/softmax.js';
 import { binaryKernels, opCode, unaryKernels, type UnaryOp } from '../../../ops/pointwise-table.js';
 import { nnOps } from './nn.js';
 import { tensorIn, type OnnxOp, type OpContext } from './context.js';
+import { packedConv, packedGemm, type PackedAct } from './gemm-packed.js';
 
 declare module '../../../backend/wasm.js' {
   interface KernelExports {
@@ -73,6 +74,15 @@ function activateInPlace(y: Tensor, act: Act | null): void {
   }
   const meta = writeMeta([n], [1]);
   kernels.unary(act.op, F32, p, p, 1, meta, act.p, act.q);
+}
+
+/** The part of an activation the packed GEMMs apply per tile (code 0: the caller applies it). */
+function packedAct(act: Act | null, numel: number): PackedAct {
+  if (!act) return { code: 0, p: 0, q: 0 };
+  if (act.code) return { code: act.code, p: act.p, q: act.q };
+  // gelu per tile only where the unary kernel would not take its scalar tail (same bits)
+  if (act.name === 'gelu' && numel % 4 === 0) return { code: 3, p: 0, q: 0 };
+  return { code: 0, p: 0, q: 0 };
 }
 
 function sameLayout(z: Tensor, y: Tensor): boolean {
@@ -175,6 +185,25 @@ export const fusedOps: Record<string, OnnxOp> = {
       const [y] = nnOps.Conv(ins.slice(0, 3), ctx) as Tensor[];
       return [epilogue(y, [x, z], z, act)];
     }
+    const packed = ctx.attrs.has('packed') ? ctx.attrs.ints('packed') : null;
+    if (packed) {
+      // 1x1 conv on the weight's pre-packed panels, bias + residual + activation inside the GEMM
+      const w = tensorIn(ctx, ins[1], 1);
+      const O = w.shape[0];
+      const numel = x.numel() / Math.max(1, x.shape[1]) * O;
+      const pa = packedAct(act, numel);
+      const zIn = z && z.dtype === 'float32' && z.isContiguous() && z.ndim === x.ndim && z.shape[0] === x.shape[0] && z.shape[1] === O && z.shape.every((d, i) => i < 2 || d === x.shape[i]) ? z : null;
+      // a residual of another layout is added after the GEMM, and the activation after it
+      const late = z !== undefined && !zIn;
+      const kact = late ? { code: 0, p: 0, q: 0 } : pa;
+      const y = packedConv(packed, x, w, b ?? null, zIn, kact);
+      if (y) {
+        let r = y;
+        if (late) r = addInPlace(r, z);
+        if (act && kact.code === 0) activateInPlace(r, act);
+        return [r];
+      }
+    }
     // the conv without its bias, then bias + residual + activation in one pass over the output
     const [y] = nnOps.Conv([x, ins[1]], ctx) as Tensor[];
     const N = y.shape[0];
@@ -204,6 +233,16 @@ export const fusedOps: Record<string, OnnxOp> = {
     const alpha = ctx.attrs.float('alpha', 1);
     if (a.dtype !== 'float32' || w.dtype !== 'float32' || (bias && bias.dtype !== 'float32') || a.shape[a.ndim - 1] !== w.shape[0]) {
       ctx.fail(`cannot multiply [${a.shape.join(', ')}] (${a.dtype}) by [${w.shape.join(', ')}] (${w.dtype})`);
+    }
+    const act = activationOf(ctx);
+    if (ctx.attrs.has('packed')) {
+      // the weight's pre-packed panels, bias and activation inside the GEMM
+      const pa = packedAct(act, (a.numel() / Math.max(1, w.shape[0])) * w.shape[1]);
+      const y = packedGemm(ctx.attrs.ints('packed'), a, w, bias, alpha, pa);
+      if (y) {
+        if (act && pa.code === 0) activateInPlace(y, act);
+        return [y];
+      }
     }
     const y = linearInto(a, w, bias, alpha);
     if (y.device === 'webgpu') return [epilogueOnDevice(y, undefined, activationOf(ctx))];
