@@ -27,9 +27,8 @@ function f32(t: torch.Tensor): Float32Array {
 }
 
 /** Packs op(B) (K x N; b[k*ldb + n], or b[n*ldb + k] when transB) as sgemm_pb_pack does for a session. */
-function packB(transB: number, K: number, N: number, b: torch.Tensor, ldb: number): torch.Tensor {
+function packB(transB: number, K: number, N: number, b: torch.Tensor, ldb: number, nc = kernels.sgemm_nc()): torch.Tensor {
   const kc = kernels.sgemm_kc();
-  const nc = kernels.sgemm_nc();
   const pb = torch.zeros([kernels.sgemm_pb_bytes(K, N) / 4]);
   for (let k0 = 0; k0 < K; k0 += kc) {
     for (let c0 = 0; c0 < N; c0 += nc) kernels.sgemm_pb_pack(transB, K, N, b._ptr(), ldb, pb._ptr(), k0, c0, Math.min(N, c0 + nc), kc, nc);
@@ -137,6 +136,23 @@ describe('sgemm_pbe (pre-packed op(B) with fused epilogue) against sgemm', () =>
         }
       }
     }
+  });
+
+  it('gives the same bits with a narrower column block than sgemm (the width only partitions the columns)', () => {
+    const [M, N, K] = [9, 2100, 130];
+    const a = tensor(M * K, 21);
+    const b = tensor(K * N, 22);
+    const bias = tensor(N, 23);
+    const y = torch.zeros([M * N]);
+    const want = torch.tensor(Array.from({ length: M * N }, (_, i) => f32(bias)[i % N]), { dtype: 'float32' });
+    kernels.sgemm(0, 0, M, N, K, 1, a._ptr(), K, b._ptr(), N, 1, want._ptr(), N);
+    for (const nc of [8, 1024, 2048]) {
+      const pb = packB(0, K, N, b, N, nc);
+      kernels.sgemm_pbe(0, M, N, K, 1, a._ptr(), K, pb._ptr(), y._ptr(), N, 0, 0, M, kernels.sgemm_kc(), nc, wsPtr(), bias._ptr(), 0, 0, 0, 0, 0);
+      expectBits(f32(y), f32(want), `nc ${nc}`);
+      pb.dispose();
+    }
+    for (const t of [a, b, bias, y, want]) t.dispose();
   });
 
   it('gelu (act 3) matches torch.nn.functional.gelu of the product bit for bit (numel % 4 == 0)', () => {
@@ -328,9 +344,9 @@ describe('ONNX nodes on pre-packed weights', () => {
         { op: 'Clip', inputs: ['gm', 'lo', 'hi'], outputs: ['y'] },
       ],
       inits: [
-        init('w1', [24, 36], 1), init('b1', [36], 2),
+        init('w1', [24, 2056], 1), init('b1', [2056], 2),
         { name: 'sqrt2', dims: [], data: [Math.SQRT2] }, { name: 'one', dims: [], data: [1] }, { name: 'half', dims: [], data: [0.5] },
-        init('w2', [36, 9], 3), { name: 'shape2d', dims: [2], data: [-1, 9], dtype: 'int64' }, init('w3', [17, 9], 4), init('b3', [17], 5),
+        init('w2', [2056, 9], 3), { name: 'shape2d', dims: [2], data: [-1, 9], dtype: 'int64' }, init('w3', [17, 9], 4), init('b3', [17], 5),
         { name: 'lo', dims: [], data: [-0.3] }, { name: 'hi', dims: [], data: [0.4] },
       ],
       inputs: [['x', [1, 7, 24]]],
