@@ -34,6 +34,11 @@ const NR: i32 = 8;
 // B order, packing B inside the first row panel, a multi-panel kernel call (V8 unrolls the nested
 // k loop 2x and that runs slower) and a 2-step unrolled loop were slower or equal.
 let KC: i32 = 128;
+// Few rows (the packed A slice of all of them <= 64 KiB, i.e. <= 32 rows at KC = 128), K > 32
+// and N >= 64 run B panel outer (sgemm_rows): 24x3136x144 (a 1x1 conv projecting to 24 channels)
+// 46 -> 52 GFLOP/s, as the packed B block no longer goes through L2 between packing and use;
+// K <= 32 measured 2-6% slower that way (the kernel calls are short and A is cheap to repack).
+const PANEL_OUTER_MAX: i32 = 65536;
 let MC: i32 = MR;
 let NC: i32 = 4096;
 
@@ -497,6 +502,12 @@ function gatherVec(src: usize, n: i32, st: usize): usize {
   return d;
 }
 
+// Whether rows of an M x N x K product run B panel outer (see PANEL_OUTER_MAX); true for M also
+// holds for every smaller row range.
+function panelOuter(rows: i32, N: i32, K: i32): bool {
+  return K > 32 && N >= 64 && rows >= 1 && (rows + MR - 1) / MR * MR * min(KC, K) * 16 <= PANEL_OUTER_MAX;
+}
+
 // ---- entry points -------------------------------------------------------------------------------
 
 /** C = alpha * op(A) @ op(B) + beta * C (contract at the top of this file). */
@@ -545,6 +556,33 @@ export function sgemm_rows(transA: i32, transB: i32, M: i32, N: i32, K: i32, alp
     return;
   }
   const kcMax = min(KC, K);
+  if (panelOuter(m1 - m0, N, K)) {
+    // few rows: all of them packed once per K slice (L1/L2), then one packed B panel at a time
+    // (in L1, right after packing it) against every row panel
+    const pa = needA(<usize>kcMax * <usize>((m1 - m0 + MR - 1) / MR * MR) * 16);
+    const pb = needB(<usize>kcMax * NR * 4);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      const be: f32 = pc == 0 ? beta : 1;
+      packA(transA, a, ulda, m0, m1 - m0, pc, kc, pa);
+      for (let jr = 0; jr < N; jr += NR) {
+        const nr = min(NR, N - jr);
+        packB(transB, b, uldb, pc, kc, jr, nr, pb);
+        for (let ic = m0; ic < m1; ic += MR) {
+          const mr = min(MR, m1 - ic);
+          const ap = pa + <usize>(ic - m0) * <usize>kc * 16;
+          const cp = c + ((<usize>ic * uldc + <usize>jr) << 2);
+          if (mr == MR && nr == NR) {
+            kern4x8(kc, ap, pb, cp, uldc << 2, alpha, be);
+          } else {
+            kern4x8(kc, ap, pb, ctile, NR * 4, 1, 0);
+            mergeTile(mr, nr, cp, uldc, alpha, be);
+          }
+        }
+      }
+    }
+    return;
+  }
   const ncMax = min(NC, N);
   const mcMax = min(MC, m1 - m0);
   const pb = needB(<usize>kcMax * <usize>((ncMax + NR - 1) / NR * NR) * 4);
@@ -588,7 +626,9 @@ export function sgemm_rows(transA: i32, transB: i32, M: i32, N: i32, K: i32, alp
 
 function wsA(M: i32, N: i32, K: i32): usize {
   const kc = min(KC, max(K, 1));
-  const mc = min(MC, max(M, 1));
+  // any row range of up to PANEL_OUTER_MAX's rows may run panel outer (and pack all its rows)
+  const po = K > 32 && N >= 64 ? min((max(M, 1) + MR - 1) / MR * MR, PANEL_OUTER_MAX / (kc * 16) / MR * MR) : 0;
+  const mc = max(min(MC, max(M, 1)), po);
   return (max(<usize>kc * <usize>((mc + MR - 1) / MR * MR) * 16, <usize>max(K, 4) << 2) + 15) & ~15;
 }
 

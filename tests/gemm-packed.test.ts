@@ -1,4 +1,5 @@
-// Pre-packed constant weights (simd/gemm.ts sgemm_pbe, ts/io/onnx/ops/gemm-packed.ts). The kernel
+// Pre-packed constant weights (simd/gemm.ts sgemm_pbe, ts/io/onnx/ops/gemm-packed.ts) and sgemm's
+// B-panel-outer order for few rows (against a float64 reference, any row split bit-identical). The kernel
 // entry point is checked against the plain sgemm as the oracle: bit-identical (the same K slices,
 // micro-kernel and epilogue order) for every layout, transposed A, transposed store and epilogue,
 // over edge sizes M/N/K in {1, 2, 3, 5, 7, 9, 17, 49, 127} and K past the slice depth; M = 1 or
@@ -191,6 +192,45 @@ describe('sgemm_pbe (pre-packed op(B) with fused epilogue) against sgemm', () =>
     const p2 = packB(0, K, N, wt, N);
     expectBits(f32(p1), f32(p2), 'packed panels');
     for (const t of [w, wt, p1, p2]) t.dispose();
+  });
+});
+
+describe('sgemm with few rows (B panel outer)', () => {
+  it('matches a float64 reference and gives the same bits for any split of its rows', () => {
+    let seed = 500;
+    for (const M of [5, 9, 24, 32, 33]) {
+      for (const N of [64, 100, 777]) {
+        for (const K of [33, 130, 144]) {
+          const tA = seed % 2;
+          const tB = (seed >> 1) % 2;
+          const a = tensor(M * K, seed++);
+          const b = tensor(K * N, seed++);
+          const c0 = tensor(M * N, seed++);
+          const lda = tA ? M : K;
+          const ldb = tB ? K : N;
+          const full = c0.clone();
+          kernels.sgemm(tA, tB, M, N, K, 0.5, a._ptr(), lda, b._ptr(), ldb, 1, full._ptr(), N);
+          const parts = c0.clone();
+          for (const [m0, m1] of [[0, 4], [4, Math.min(M, 12)], [Math.min(M, 12), M]]) {
+            kernels.sgemm_rows(tA, tB, M, N, K, 0.5, a._ptr(), lda, b._ptr(), ldb, 1, parts._ptr(), N, m0, m1);
+          }
+          const got = f32(full);
+          expectBits(f32(parts), got, `rows split ${M}x${N}x${K}`);
+          const av = f32(a);
+          const bv = f32(b);
+          const cv = f32(c0);
+          for (let i = 0; i < M; i++) {
+            for (let j = 0; j < N; j++) {
+              let acc = 0;
+              for (let k = 0; k < K; k++) acc += av[tA ? k * lda + i : i * lda + k] * bv[tB ? j * ldb + k : k * ldb + j];
+              const want = 0.5 * acc + cv[i * N + j];
+              expect(Math.abs(got[i * N + j] - want)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want)));
+            }
+          }
+          for (const t of [a, b, c0, full, parts]) t.dispose();
+        }
+      }
+    }
   });
 });
 
