@@ -843,7 +843,8 @@ export function sgemm_pa(transB: i32, M: i32, N: i32, K: i32, alpha: f32, pa: us
 // Tried and dropped: an A-resident order (all row panels of a K slice packed at once, then groups of
 // 16..256 weight columns, in L1, against all of them) was equal or 1-10% slower than packing each
 // row panel in turn against the whole column block, warm or cold cache, for 49 and 128 rows;
-// the epilogue per 4x8 tile (in L1) was slower than per strip (call and branch
+// a 1x8 kernel for the M edge of x^T @ W^T (49 = 12 x 4 + 1 rows) instead of a full 4x8 call:
+// no measurable change; the epilogue per 4x8 tile (in L1) was slower than per strip (call and branch
 // overhead per tile; 96x12544x16 at 28 vs 40 GFLOP/s), and the per-strip epilogue costs about what
 // the separate pass costs on wide outputs (it is bound by its own instructions, not memory);
 // pre-packed, pre-broadcast weights as op(A) (4x the weight's memory) for wide 1x1 convs, also with
