@@ -16,8 +16,9 @@
 // scratch tile. Packing reads its sources in long sequential runs (B four rows at a time, A one
 // v128 per row and 4 k, after touching every cache line of the panel's rows so that the misses
 // overlap), and the packing buffers are 64-byte aligned. M == 1 and N == 1 take matrix-vector paths (no packing).
-// sgemm_rows computes a row range (the unit a threaded caller hands to a worker); sgemm_batch loops
-// over equally strided batches in one call. Plain f32x4.mul + f32x4.add in the default build;
+// Products with few rows run B panel outer instead (see PANEL_OUTER_MAX). sgemm_rows computes a
+// row range (the unit a threaded caller hands to a worker); sgemm_batch loops over equally strided
+// batches in one call. Inference with constant weights packed once: sgemm_pbe (end of the file). Plain f32x4.mul + f32x4.add in the default build;
 // f32x4.relaxed_madd in the micro-kernel of the relaxed-SIMD build (see madd).
 
 import { vgelu } from "./math";

@@ -8,6 +8,8 @@
  *   torchlet.Attention       [scale] q @ k [+ mask] -> Softmax -> @ v
  * Each applies its epilogue (bias, residual, activation, softmax) in place on the fresh output of
  * the main kernel, so a fused node allocates one tensor where the unfused chain allocated several.
+ * FusedGemm and pointwise FusedConv nodes whose weight the optimiser packed (attribute 'packed')
+ * run on the pre-packed panels with the epilogue inside the GEMM (./gemm-packed.ts) when they can.
  */
 import { kernels, requireKernels, writeMeta } from '../../../backend/wasm.js';
 import { Tensor, coalesce, shapeNumel } from '../../../tensor/tensor.js';
@@ -245,8 +247,8 @@ export const fusedOps: Record<string, OnnxOp> = {
       }
     }
     const y = linearInto(a, w, bias, alpha);
-    if (y.device === 'webgpu') return [epilogueOnDevice(y, undefined, activationOf(ctx))];
-    return [epilogue(y, [a, w], undefined, activationOf(ctx))];
+    if (y.device === 'webgpu') return [epilogueOnDevice(y, undefined, act)];
+    return [epilogue(y, [a, w], undefined, act)];
   },
   /** Layer normalisation over the last axis; inputs [x, scale?, bias?]; attribute epsilon. */
   'torchlet.LayerNorm': (ins, ctx) => {
