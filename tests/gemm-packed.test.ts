@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import * as torch from '../ts/index.js';
 import { kernels } from '../ts/backend/wasm.js';
+import { parallelPackedGemm, setGemmThreshold } from '../ts/backend/threads.js';
 import { ProtoWriter } from '../ts/io/onnx/protobuf.js';
 import '../ts/io/onnx/ops/gemm-packed.js';
 
@@ -195,6 +196,45 @@ describe('sgemm_pbe (pre-packed op(B) with fused epilogue) against sgemm', () =>
   });
 });
 
+describe('parallelPackedGemm (row blocks over the threads)', () => {
+  it('gives the bits of one sgemm_pbe call (whole 4-row panels per block), or declines on one thread', () => {
+    const old = torch.getNumThreads();
+    const oldMin = setGemmThreshold(0);
+    try {
+      torch.setNumThreads(2);
+      let seed = 700;
+      let splits = 0;
+      for (const [M, N, K, tc] of [[49, 40, 130, 1], [128, 72, 33, 0], [9, 17, 5, 0], [37, 8, 300, 1]]) {
+        const a = tensor(M * K, seed++);
+        const b = tensor(K * N, seed++);
+        const bias = tensor(N, seed++);
+        const z = tensor(M * N, seed++);
+        const pb = packB(0, K, N, b, N);
+        const kc = kernels.sgemm_kc();
+        const nc = kernels.sgemm_nc();
+        const ldc = tc ? M : N;
+        const y1 = torch.full([M * N], Number.NaN);
+        const y2 = torch.full([M * N], Number.NaN);
+        kernels.sgemm_pbe(0, M, N, K, 1, a._ptr(), K, pb._ptr(), y1._ptr(), ldc, tc, 0, M, kc, nc, wsPtr(), bias._ptr(), 1, z._ptr(), 2, -0.5, 0.5);
+        const split = parallelPackedGemm(0, M, N, K, 1, a._ptr(), K, pb._ptr(), y2._ptr(), ldc, tc, kc, nc, bias._ptr(), 1, z._ptr(), 2, -0.5, 0.5);
+        if (split) splits++;
+        else {
+          // one thread (no threaded build here): the caller runs sgemm_pbe itself
+          expect(torch.getNumThreads()).toBe(1);
+          kernels.sgemm_pbe(0, M, N, K, 1, a._ptr(), K, pb._ptr(), y2._ptr(), ldc, tc, 0, M, kc, nc, wsPtr(), bias._ptr(), 1, z._ptr(), 2, -0.5, 0.5);
+        }
+        expectBits(f32(y2), f32(y1), `${M}x${N}x${K} tc ${tc}`);
+        for (const t of [a, b, bias, z, pb, y1, y2]) t.dispose();
+      }
+      // with a threaded build every one of these products is split
+      expect(splits).toBe(torch.getNumThreads() > 1 ? 4 : 0);
+    } finally {
+      torch.setNumThreads(old);
+      setGemmThreshold(oldMin);
+    }
+  });
+});
+
 describe('sgemm with few rows (B panel outer)', () => {
   it('matches a float64 reference and gives the same bits for any split of its rows', () => {
     let seed = 500;
@@ -327,6 +367,8 @@ async function oracle(bytes: Uint8Array, feeds: Record<string, torch.Tensor>): P
 async function runModel(bytes: Uint8Array, feeds: Record<string, torch.Tensor>, level: 'all' | 'extended', threads: number): Promise<{ out: Record<string, Float32Array>; stats: Record<string, number> }> {
   const old = torch.getNumThreads();
   torch.setNumThreads(threads);
+  // every product of these small models split over the threads when there are several
+  const oldMin = setGemmThreshold(threads > 1 ? 0 : 1 << 19);
   try {
     const s = await torch.onnx.InferenceSession.create(bytes, { graphOptimizationLevel: level });
     const before = torch.memory().tensors;
@@ -340,6 +382,7 @@ async function runModel(bytes: Uint8Array, feeds: Record<string, torch.Tensor>, 
     return { out, stats };
   } finally {
     torch.setNumThreads(old);
+    setGemmThreshold(oldMin);
   }
 }
 

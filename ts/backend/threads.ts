@@ -18,7 +18,8 @@
  * (each block packs its own panels), 2 elementwise chunks, 3 reduction rows, 4 one-region GEMM
  * with a shared packed B (pack units, then row blocks; a row block packs any unit not yet done itself), 5 conv forward bands (im2col + GEMM per
  * band of output rows), 6 im2col channel blocks, 7 optimizer update chunks, 8 depthwise conv output
- * channel blocks (each thread on its own padded scratch planes).
+ * channel blocks (each thread on its own padded scratch planes), 9 GEMM row blocks on pre-packed
+ * constant weights (the ONNX fused nodes).
  *
  * Determinism: every output row is computed by the same instruction sequence whichever thread runs
  * it and however the rows are split (block bounds are multiples of 4, the micro-kernel height), so
@@ -44,6 +45,7 @@ interface RawKernels {
   sgemm_pa_ws_bytes(N: number, K: number, kcb: number, ncb: number): number;
   sgemm_pa(transB: number, M: number, N: number, K: number, alpha: number, pa: number, b: number, ldb: number, beta: number, c: number, ldc: number, kcb: number, ncb: number, ws: number): void;
   sgemm_rows_pb(transA: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, pb: number, beta: number, c: number, ldc: number, m0: number, m1: number, kcb: number, ncb: number, ws: number): void;
+  sgemm_pbe(transA: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, pb: number, c: number, ldc: number, tc: number, m0: number, m1: number, kcb: number, ncb: number, ws: number, bias: number, bmode: number, z: number, act: number, lo: number, hi: number): void;
   unary(op: number, kind: number, x: number, o: number, nd: number, meta: number, p: number, q: number): void;
   binary(op: number, kind: number, a: number, b: number, o: number, nd: number, meta: number, cmp: number): void;
   reduce(op: number, kind: number, x: number, o: number, outer: number, k: number, inner: number): void;
@@ -108,6 +110,8 @@ const cvScratch = new Scratch();
 const paScratch = new Scratch();
 // per-thread padded planes of the depthwise conv (slot 0: the caller)
 const dwScratch = new Scratch();
+// per-thread workspaces of the GEMM on pre-packed weights (slot 0: the caller)
+const pbeScratch = new Scratch();
 /** Largest shared packed B (bytes); bigger products use per-block packing. */
 const PB_MAX = 64 << 20;
 let sharedBOn = true;
@@ -191,7 +195,7 @@ export function stopWorkers(): void {
   workers = [];
   // the old control block is left allocated: a worker still winding down may read it
   ctlPtr = 0;
-  for (const sc of [ws, pbScratch, pwsScratch, cvScratch, paScratch, dwScratch]) sc.free(raw);
+  for (const sc of [ws, pbScratch, pwsScratch, cvScratch, paScratch, dwScratch, pbeScratch]) sc.free(raw);
 }
 
 function ensureWorkers(r: RawKernels): void {
@@ -328,6 +332,42 @@ export function parallelSgemmBatch(
       },
     );
   }
+}
+
+/**
+ * Rows of a GEMM on pre-packed op(B) panels with its epilogue (simd/gemm.ts sgemm_pbe: the ONNX
+ * weights packed at session creation, ts/io/onnx/ops/gemm-packed.ts; arguments as sgemm_pbe's
+ * without the row range and workspace) split over the threads in blocks of whole 4-row panels,
+ * about four per thread: every output element goes through the same code as in one call, so the
+ * result is bit-identical. Returns false (nothing done) when the product should run on this thread.
+ */
+export function parallelPackedGemm(
+  transA: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, pb: number, c: number, ldc: number, tc: number,
+  kcb: number, ncb: number, bias: number, bmode: number, z: number, act: number, lo: number, hi: number,
+): boolean {
+  const r = raw;
+  const nt = threads;
+  if (!r || nt <= 1 || M < 8 || N <= 0 || K <= 0 || M * N * K < gemmThreshold) return false;
+  const rb = Math.max(4, Math.ceil(M / (4 * nt) / 4) * 4);
+  const R = Math.ceil(M / rb);
+  if (R < 2 || R > MAX_BLOCKS) return false;
+  ensureWorkers(r);
+  const nw = workers.length;
+  const wsb = (r.sgemm_pb_ws_bytes(K, kcb) + 63) & ~63;
+  if (!pbeScratch.ensure(r, wsb * (nw + 1) + 64)) return false;
+  const ws0 = (pbeScratch.ptr + 63) & ~63;
+  launch(
+    r,
+    R,
+    (x) => {
+      x.set([9, transA, M, N, K, alpha, a, lda, pb, c, ldc, tc, kcb, ncb, rb, ws0, wsb, bias, bmode, z, act, lo, hi]);
+    },
+    (blk) => {
+      const m0 = blk * rb;
+      r.sgemm_pbe(transA, M, N, K, alpha, a, lda, pb, c, ldc, tc, m0, Math.min(M, m0 + rb), kcb, ncb, ws0, bias, bmode, z, act, lo, hi);
+    },
+  );
+  return true;
 }
 
 /**

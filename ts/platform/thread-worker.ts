@@ -195,6 +195,10 @@ function runBlock(k: Kern, a: Float64Array, b: number, slot: number, ctl: Int32A
     // depthwise conv channel block: 8 x w N C mult H W kh kw sh sw ph pw OH OW y base stride channelsPerBlock CO
     const o0 = b * a[19];
     k.dwconv2d_planes_f32(a[1], a[2], 0, a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], o0, Math.min(a[20], o0 + a[19]), a[17] + slot * a[18]);
+  } else if (kind === 9) {
+    // GEMM rows on pre-packed B: 9 transA M N K alpha a lda pb c ldc tc kcb ncb rowsPerBlock ws0 wsStride bias bmode z act lo hi
+    const m0 = b * a[14];
+    k.sgemm_pbe(a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], m0, Math.min(a[2], m0 + a[14]), a[12], a[13], a[15] + slot * a[16], a[17], a[18], a[19], a[20], a[21], a[22]);
   } else if (kind === 3) {
     // reduction rows: 3 op kind x o outer k inner rowsPerBlock
     const r0 = b * a[8];

@@ -12,12 +12,12 @@
  *      14x14 and slower on wider maps, which keep the plain conv (measurements: simd/gemm.ts).
  * The panels live in the weight constant's own storage after its values (the node's weight input
  * becomes a view of the first K*N values, the panels start at element `offset`), so they are
- * freed with the weight and GPU routing still uploads only the weight. The packed paths run on one
- * thread (with more threads the nodes take the threaded GEMMs) and give the same bits as the
- * unpacked paths (same K slices, kernel and epilogue order; see simd/gemm.ts).
+ * freed with the weight and GPU routing still uploads only the weight. Large products are split
+ * over the threads in blocks of rows (parallelPackedGemm); the packed paths give the same bits as
+ * the unpacked ones at any thread count (same K slices, kernel and epilogue order; simd/gemm.ts).
  */
 import { kernels, requireKernels } from '../../../backend/wasm.js';
-import { getThreads } from '../../../backend/threads.js';
+import { parallelPackedGemm } from '../../../backend/threads.js';
 import { Tensor, shapeNumel } from '../../../tensor/tensor.js';
 import type { AttributeProto, NodeProto } from '../model.js';
 
@@ -144,7 +144,7 @@ function scratch(bytes: number): number {
 /** The packing record of a node ([kind, kc, nc, offset]) when its panels are usable now, else null. */
 function usable(packed: number[] | null, kind: number): number[] | null {
   if (!packed || packed.length !== 4 || packed[0] !== kind) return null;
-  if (getThreads() > 1 || packed[1] !== kernels.sgemm_kc()) return null;
+  if (packed[1] !== kernels.sgemm_kc()) return null;
   return packed;
 }
 
@@ -177,7 +177,10 @@ export function packedGemm(packed: number[] | null, a: Tensor, w: Tensor, bias: 
   const bp = bias ? bias._ptr() : 0;
   const ap = a._ptr();
   const pb = w._ptr() + off * 4;
-  kernels.sgemm_pbe(transA, M, N, K, alpha, ap, lda, pb, y._ptr(), N, 0, 0, M, kc, nc, ws, bp, 0, 0, act.code, act.p, act.q);
+  const yp = y._ptr();
+  if (!parallelPackedGemm(transA, M, N, K, alpha, ap, lda, pb, yp, N, 0, kc, nc, bp, 0, 0, act.code, act.p, act.q)) {
+    kernels.sgemm_pbe(transA, M, N, K, alpha, ap, lda, pb, yp, N, 0, 0, M, kc, nc, ws, bp, 0, 0, act.code, act.p, act.q);
+  }
   return y;
 }
 
@@ -213,7 +216,9 @@ export function packedConv(packed: number[] | null, x: Tensor, w: Tensor, b: Ten
     const yn = yp + 4 * n * O * HW;
     const zn = zp ? zp + 4 * n * O * HW : 0;
     // y_n^T [HW, O] = x_n^T @ w^T, stored transposed (tc = 1) into y_n [O, HW]
-    kernels.sgemm_pbe(1, HW, O, C, 1, xn, HW, panels, yn, HW, 1, 0, HW, kc, nc, ws, bp, 1, zn, act.code, act.p, act.q);
+    if (!parallelPackedGemm(1, HW, O, C, 1, xn, HW, panels, yn, HW, 1, kc, nc, bp, 1, zn, act.code, act.p, act.q)) {
+      kernels.sgemm_pbe(1, HW, O, C, 1, xn, HW, panels, yn, HW, 1, 0, HW, kc, nc, ws, bp, 1, zn, act.code, act.p, act.q);
+    }
   }
   return y;
 }
