@@ -1,0 +1,385 @@
+// Winograd convolution for 3x3, stride 1, dilation 1, groups 1 float32 conv2d forward (NCHW input,
+// OIHW weight): F(4x4, 3x3) on 6x6 tiles (m = 4) and F(2x2, 3x3) on 4x4 tiles (m = 2).
+//   y = A^T [ sum_c (G g G^T) .* (B^T d B) ] A   per m x m output tile and output channel
+// F(4x4, 3x3) uses the interpolation points 0, 1, -1, 1/2, -1/2, inf (0, +-1, +-2, inf gives the
+// same f32 error: rms 6.6e-5 vs 6.4e-5, max 5.1e-4 vs 6.6e-4 over 64 x 16 outputs of 256-channel
+// sums at output rms 49, tests/gen/winograd_fixtures.py); F(2x2, 3x3) uses 0, 1, -1, inf (rms 9e-6).
+//
+// Data flow of one image (wino_conv_f32):
+//   1. The input is copied once into a zero-padded, channel-interleaved image P [C/4][Hp][Wp][4]
+//      (Hp = TH*m + 2, Wp = TW*m + 2 for the TH x TW tile grid): every tile then reads its n x n
+//      (n = m + 2) patch with plain v128 loads (4 channels per vector), edges and padding included.
+//   2. Tiles are processed in blocks of TB (a multiple of 4, chosen by the caller so that the
+//      block's transformed input V and GEMM output Y stay in L2). Per block:
+//      a. input transform, SIMD across 4 channels, then a 4x4 transpose per frequency so that V is
+//         laid out as the A operand of the GEMM: V[xi][tile panel of 4][channel][4 tiles];
+//      b. one GEMM per frequency xi (n*n of them): Y_xi [TB x O] = V_xi [TB x C] @ U_xi [C x O],
+//         rows = tiles, columns = output channels. This orientation keeps the (large, cached)
+//         transformed weights U as the B operand in plain 8-wide panels (no 4x pre-broadcast copy)
+//         and works for any tile count (layer4 of resnet18 has 4 tiles per image);
+//         4x8 register-blocked micro-kernel (the sgemm kernel's shape: A values splat-loaded);
+//      c. output transform, SIMD across 4 output channels, + bias, 4x4 transposes and stores
+//         straight into the NCHW output (partial tiles at the right/bottom edges clipped).
+// The transformed weights U (wino_weights_f32; n*n x C4*4 x O8*8 floats, 8-wide panels) are made
+// once per weight tensor by the caller (ts/ops/conv.ts caches them).
+// Scratch (P, V, Y) is grown on demand here (main thread only: no worker calls these kernels).
+
+// c + a * b (fused in the relaxed-SIMD build, as in gemm.ts)
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+let rawP: usize = 0;
+let capP: usize = 0;
+let rawV: usize = 0;
+let capV: usize = 0;
+let rawY: usize = 0;
+let capY: usize = 0;
+// per-tile transform scratch: 4 tiles x 36 vectors + a 36-vector row pass buffer
+const tscr: usize = heap.alloc(5 * 36 * 16 + 64);
+
+function grow(raw: usize, cap: usize, bytes: usize): usize {
+  if (bytes <= cap) return raw;
+  if (raw != 0) heap.free(raw);
+  return heap.alloc(bytes + 64);
+}
+
+// ---- weight transform -----------------------------------------------------------------------------
+
+/** Bytes of the transformed weights for an O x C x 3 x 3 weight (tile output size m = 4 or 2). */
+export function wino_weights_bytes(m: i32, O: i32, C: i32): usize {
+  const n = m + 2;
+  return <usize>(n * n) * <usize>((C + 3) >> 2 << 2) * <usize>((O + 7) >> 3 << 3) * 4;
+}
+
+// G rows (n x 3) for m = 4 (points 0, 1, -1, 1/2, -1/2, inf) and m = 2 (0, 1, -1, inf)
+// @ts-ignore: decorator
+@inline function g4(i: i32, j: i32): f64 {
+  // [4,0,0] [2/3,2/3,2/3] [2/3,-2/3,2/3] [-8/3,-4/3,-2/3] [-8/3,4/3,-2/3] [0,0,1]
+  if (i == 0) return j == 0 ? 4.0 : 0.0;
+  if (i == 5) return j == 2 ? 1.0 : 0.0;
+  if (i == 1) return 2.0 / 3.0;
+  if (i == 2) return j == 1 ? -2.0 / 3.0 : 2.0 / 3.0;
+  if (j == 0) return -8.0 / 3.0;
+  if (j == 1) return i == 3 ? -4.0 / 3.0 : 4.0 / 3.0;
+  return -2.0 / 3.0;
+}
+
+// @ts-ignore: decorator
+@inline function g2(i: i32, j: i32): f64 {
+  // [1,0,0] [1/2,1/2,1/2] [1/2,-1/2,1/2] [0,0,1]
+  if (i == 0) return j == 0 ? 1.0 : 0.0;
+  if (i == 3) return j == 2 ? 1.0 : 0.0;
+  if (i == 2 && j == 1) return -0.5;
+  return 0.5;
+}
+
+/**
+ * U = G g G^T for every (o, c) of the O x C x 3 x 3 weight w, written to u (wino_weights_bytes) as
+ * n*n GEMM B operands: frequency xi at u + xi * C4 * O8 * 32, each holding O8 panels of 8 output
+ * channels (panel j at + j * C4 * 32 bytes, channel c's 8 values contiguous); padding is zero.
+ * Computed in f64, rounded once.
+ */
+export function wino_weights_f32(m: i32, w: usize, O: i32, C: i32, u: usize): void {
+  const n = m + 2;
+  const Cp = (C + 3) >> 2 << 2;
+  const Op = (O + 7) >> 3 << 3;
+  const fstride = <usize>Cp * <usize>Op;
+  memory.fill(u, 0, <usize>(n * n) * fstride * 4);
+  for (let o = 0; o < O; o++) {
+    const pj = <usize>(o >> 3);
+    const lane = <usize>(o & 7);
+    for (let c = 0; c < C; c++) {
+      const g = w + ((<usize>o * <usize>C + <usize>c) * 9 << 2);
+      for (let i = 0; i < n; i++) {
+        // row i of G g: t[q] = sum_p G[i,p] g[p,q]
+        let t0: f64 = 0, t1: f64 = 0, t2: f64 = 0;
+        for (let p = 0; p < 3; p++) {
+          const gi: f64 = m == 4 ? g4(i, p) : g2(i, p);
+          if (gi == 0) continue;
+          t0 += gi * <f64>load<f32>(g + (<usize>(p * 3) << 2));
+          t1 += gi * <f64>load<f32>(g + (<usize>(p * 3 + 1) << 2));
+          t2 += gi * <f64>load<f32>(g + (<usize>(p * 3 + 2) << 2));
+        }
+        for (let j = 0; j < n; j++) {
+          const v = m == 4 ? g4(j, 0) * t0 + g4(j, 1) * t1 + g4(j, 2) * t2 : g2(j, 0) * t0 + g2(j, 1) * t1 + g2(j, 2) * t2;
+          const xi = <usize>(i * n + j);
+          store<f32>(u + ((xi * fstride + pj * <usize>Cp * 8 + <usize>c * 8 + lane) << 2), <f32>v);
+        }
+      }
+    }
+  }
+}
+
+// ---- 1-d transforms (4 lanes at once) -------------------------------------------------------------
+// F(4,3) input: rows of B^T (points 0, 1, -1, 1/2, -1/2, inf)
+//   [1/4 0 -5/4 0 1 0] [0 -1/4 -1/4 1 1 0] [0 1/4 -1/4 -1 1 0] [0 -1/2 -1 1/2 1 0] [0 1/2 -1 -1/2 1 0] [0 1/4 0 -5/4 0 1]
+// @ts-ignore: decorator
+@inline function bt6(src: usize, ss: usize, dst: usize, ds: usize): void {
+  const d0 = v128.load(src);
+  const d1 = v128.load(src + ss);
+  const d2 = v128.load(src + 2 * ss);
+  const d3 = v128.load(src + 3 * ss);
+  const d4 = v128.load(src + 4 * ss);
+  const d5 = v128.load(src + 5 * ss);
+  const q = f32x4.splat(0.25);
+  const h = f32x4.splat(0.5);
+  const f = f32x4.splat(1.25);
+  const t1 = f32x4.sub(d4, f32x4.mul(q, d2));
+  const t2 = f32x4.sub(d3, f32x4.mul(q, d1));
+  const t3 = f32x4.sub(d4, d2);
+  const t4 = f32x4.mul(h, f32x4.sub(d3, d1));
+  v128.store(dst, f32x4.add(f32x4.sub(f32x4.mul(q, d0), f32x4.mul(f, d2)), d4));
+  v128.store(dst + ds, f32x4.add(t1, t2));
+  v128.store(dst + 2 * ds, f32x4.sub(t1, t2));
+  v128.store(dst + 3 * ds, f32x4.add(t3, t4));
+  v128.store(dst + 4 * ds, f32x4.sub(t3, t4));
+  v128.store(dst + 5 * ds, f32x4.add(f32x4.sub(f32x4.mul(q, d1), f32x4.mul(f, d3)), d5));
+}
+
+// F(2,3) input: rows of B^T [1 0 -1 0] [0 1 1 0] [0 -1 1 0] [0 -1 0 1]
+// @ts-ignore: decorator
+@inline function bt4(src: usize, ss: usize, dst: usize, ds: usize): void {
+  const d0 = v128.load(src);
+  const d1 = v128.load(src + ss);
+  const d2 = v128.load(src + 2 * ss);
+  const d3 = v128.load(src + 3 * ss);
+  v128.store(dst, f32x4.sub(d0, d2));
+  v128.store(dst + ds, f32x4.add(d1, d2));
+  v128.store(dst + 2 * ds, f32x4.sub(d2, d1));
+  v128.store(dst + 3 * ds, f32x4.sub(d3, d1));
+}
+
+// F(4,3) output: rows of A^T [1 1 1 1 1 0] [0 1 -1 1/2 -1/2 0] [0 1 1 1/4 1/4 0] [0 1 -1 1/8 -1/8 1]
+// @ts-ignore: decorator
+@inline function at6(src: usize, ss: usize, dst: usize, ds: usize): void {
+  const m0 = v128.load(src);
+  const m1 = v128.load(src + ss);
+  const m2 = v128.load(src + 2 * ss);
+  const m3 = v128.load(src + 3 * ss);
+  const m4 = v128.load(src + 4 * ss);
+  const m5 = v128.load(src + 5 * ss);
+  const a = f32x4.add(m1, m2);
+  const b = f32x4.sub(m1, m2);
+  const c = f32x4.add(m3, m4);
+  const d = f32x4.sub(m3, m4);
+  v128.store(dst, f32x4.add(f32x4.add(m0, a), c));
+  v128.store(dst + ds, f32x4.add(b, f32x4.mul(f32x4.splat(0.5), d)));
+  v128.store(dst + 2 * ds, f32x4.add(a, f32x4.mul(f32x4.splat(0.25), c)));
+  v128.store(dst + 3 * ds, f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(0.125), d)), m5));
+}
+
+// F(2,3) output: rows of A^T [1 1 1 0] [0 1 -1 1]
+// @ts-ignore: decorator
+@inline function at4(src: usize, ss: usize, dst: usize, ds: usize): void {
+  const m0 = v128.load(src);
+  const m1 = v128.load(src + ss);
+  const m2 = v128.load(src + 2 * ss);
+  const m3 = v128.load(src + 3 * ss);
+  v128.store(dst, f32x4.add(f32x4.add(m0, m1), m2));
+  v128.store(dst + ds, f32x4.add(f32x4.sub(m1, m2), m3));
+}
+
+// 4x4 transpose of the vectors at s, s + ss, s + 2ss, s + 3ss into d, d + ds, ...
+// @ts-ignore: decorator
+@inline function transpose4(s: usize, ss: usize, d: usize, ds: usize): void {
+  const r0 = v128.load(s);
+  const r1 = v128.load(s + ss);
+  const r2 = v128.load(s + 2 * ss);
+  const r3 = v128.load(s + 3 * ss);
+  const a0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const a1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const a2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const a3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(d, v128.shuffle<f32>(a0, a2, 0, 1, 4, 5));
+  v128.store(d + ds, v128.shuffle<f32>(a0, a2, 2, 3, 6, 7));
+  v128.store(d + 2 * ds, v128.shuffle<f32>(a1, a3, 0, 1, 4, 5));
+  v128.store(d + 3 * ds, v128.shuffle<f32>(a1, a3, 2, 3, 6, 7));
+}
+
+// ---- GEMM micro-kernel ----------------------------------------------------------------------------
+// C[0:4, 0:8] (row stride ldc bytes) = A panel (kc x 4 tiles, splat-loaded) @ B panel (kc x 8).
+@noinline
+function wkern(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize): void {
+  const z = f32x4.splat(0);
+  let c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+  const apEnd = ap + <usize>kc * 16;
+  while (ap < apEnd) {
+    const b0 = v128.load(bp, 0);
+    const b1 = v128.load(bp, 16);
+    const a0 = v128.load32_splat(ap, 0);
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    const a1 = v128.load32_splat(ap, 4);
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    const a2 = v128.load32_splat(ap, 8);
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
+    const a3 = v128.load32_splat(ap, 12);
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
+    ap += 16; bp += 32;
+  }
+  v128.store(c, c00, 0);
+  v128.store(c, c01, 16);
+  v128.store(c + ldc, c10, 0);
+  v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20, 0);
+  v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30, 0);
+  v128.store(c + 3 * ldc, c31, 16);
+}
+
+// ---- driver ---------------------------------------------------------------------------------------
+
+/**
+ * y [N, O, OH, OW] = conv3x3(x [N, C, H, W], weight) (+ bias[O] when bias != 0), stride 1,
+ * dilation 1, leading paddings ph, pw (OH = H + 2 ph - 2 in the symmetric case; any OH, OW with
+ * the image zero-extended are fine). u: wino_weights_f32(m, ...) of the weight. TB: tiles per
+ * block (rounded up to a multiple of 4). Returns 0, or -1 if scratch could not be allocated.
+ */
+export function wino_conv_f32(m: i32, x: usize, N: i32, C: i32, H: i32, W: i32, ph: i32, pw: i32, OH: i32, OW: i32, u: usize, O: i32, bias: usize, y: usize, TB: i32): i32 {
+  if (m != 2) m = 4;
+  const n = m + 2;
+  const nn = n * n;
+  const TH = (OH + m - 1) / m;
+  const TW = (OW + m - 1) / m;
+  const T = TH * TW;
+  if (N <= 0 || O <= 0 || T <= 0) return 0;
+  const C4 = (C + 3) >> 2;
+  const Cp = C4 << 2;
+  const O8 = (O + 7) >> 3;
+  const Op = O8 << 3;
+  TB = max(4, (min(TB, T) + 3) >> 2 << 2);
+  const NP = TB >> 2;
+  const Hp = TH * m + 2;
+  const Wp = TW * m + 2;
+  const planeP = <usize>Hp * <usize>Wp * 16;
+  const bytesP = <usize>C4 * planeP;
+  const bytesV = <usize>nn * <usize>TB * <usize>Cp * 4;
+  const bytesY = <usize>nn * <usize>TB * <usize>Op * 4;
+  rawP = grow(rawP, capP, bytesP); if (rawP == 0) { capP = 0; return -1; } capP = max(capP, bytesP);
+  rawV = grow(rawV, capV, bytesV); if (rawV == 0) { capV = 0; return -1; } capV = max(capV, bytesV);
+  rawY = grow(rawY, capY, bytesY); if (rawY == 0) { capY = 0; return -1; } capY = max(capY, bytesY);
+  const P = (rawP + 63) & ~(<usize>63);
+  const V = (rawV + 63) & ~(<usize>63);
+  const Yb = (rawY + 63) & ~(<usize>63);
+  const S = (tscr + 63) & ~(<usize>63); // 4 tiles x nn vectors
+  const R = S + 4 * 36 * 16;            // row-pass buffer (nn vectors)
+  const HW = <usize>H * <usize>W;
+  const OHW = <usize>OH * <usize>OW;
+  const rowP = <usize>Wp * 16;
+  const vxi = <usize>NP * <usize>Cp * 16; // bytes per frequency in V
+  const yxi = <usize>TB * <usize>Op * 4;  // bytes per frequency in Y
+  const uxi = <usize>Cp * <usize>Op * 4;  // bytes per frequency in U
+  const ldy = <usize>Op * 4;
+  for (let img = 0; img < N; img++) {
+    const xi0 = x + ((<usize>img * <usize>C * HW) << 2);
+    const yi0 = y + ((<usize>img * <usize>O * OHW) << 2);
+    // 1. padded channel-interleaved copy
+    memory.fill(P, 0, bytesP);
+    for (let c = 0; c < C; c++) {
+      const pc = P + <usize>(c >> 2) * planeP + (<usize>(c & 3) << 2);
+      const xc = xi0 + ((<usize>c * HW) << 2);
+      const y0 = max(0, ph), y1 = min(Hp, H + ph);
+      const x0 = max(0, pw), x1 = min(Wp, W + pw);
+      for (let py = y0; py < y1; py++) {
+        const src = xc + ((<usize>(py - ph) * <usize>W) << 2);
+        const dst = pc + <usize>py * rowP;
+        for (let px = x0; px < x1; px++) store<f32>(dst + (<usize>px << 4), load<f32>(src + (<usize>(px - pw) << 2)));
+      }
+    }
+    for (let t0 = 0; t0 < T; t0 += TB) {
+      const tb = min(TB, T - t0);
+      const np = (tb + 3) >> 2;
+      // 2a. input transform
+      for (let p = 0; p < np; p++) {
+        for (let cg = 0; cg < C4; cg++) {
+          const pg = P + <usize>cg * planeP;
+          for (let l = 0; l < 4; l++) {
+            const t = min(t0 + p * 4 + l, T - 1);
+            const ty = t / TW;
+            const tx = t - ty * TW;
+            const src = pg + <usize>(ty * m) * rowP + (<usize>(tx * m) << 4);
+            const dst = S + <usize>(l * nn) * 16;
+            if (m == 4) {
+              // rows: R[i][j] = (d[i] B)[j]; columns: S[i][j] = (B^T R)[i][j]
+              for (let i = 0; i < 6; i++) bt6(src + <usize>i * rowP, 16, R + <usize>(i * 6) * 16, 16);
+              for (let j = 0; j < 6; j++) bt6(R + <usize>j * 16, 96, dst + <usize>j * 16, 96);
+            } else {
+              for (let i = 0; i < 4; i++) bt4(src + <usize>i * rowP, 16, R + <usize>(i * 4) * 16, 16);
+              for (let j = 0; j < 4; j++) bt4(R + <usize>j * 16, 64, dst + <usize>j * 16, 64);
+            }
+          }
+          // V[xi][p][4cg + i][lane] = S[lane][xi][i]
+          const vb = V + <usize>p * <usize>Cp * 16 + <usize>cg * 64;
+          for (let xi = 0; xi < nn; xi++) transpose4(S + <usize>xi * 16, <usize>nn * 16, vb + <usize>xi * vxi, 16);
+        }
+      }
+      // 2b. per-frequency GEMMs: Y_xi [tiles x Op] = V_xi @ U_xi
+      for (let xi = 0; xi < nn; xi++) {
+        const vb = V + <usize>xi * vxi;
+        const ub = u + <usize>xi * uxi;
+        const yb = Yb + <usize>xi * yxi;
+        for (let j = 0; j < O8; j++) {
+          const bp = ub + <usize>j * <usize>Cp * 32;
+          for (let p = 0; p < np; p++) wkern(Cp, vb + <usize>p * <usize>Cp * 16, bp, yb + <usize>(p * 4) * ldy + (<usize>j << 5), ldy);
+        }
+      }
+      // 2c. output transform + bias + store
+      for (let tl = 0; tl < tb; tl++) {
+        const t = t0 + tl;
+        const ty = t / TW;
+        const tx = t - ty * TW;
+        const oy = ty * m;
+        const ox = tx * m;
+        const rows = min(m, OH - oy);
+        const cols = min(m, OW - ox);
+        const yt = Yb + <usize>tl * ldy;
+        for (let og = 0; og < O; og += 4) {
+          const src = yt + (<usize>og << 2);
+          const bv = bias != 0
+            ? (og + 4 <= O ? v128.load(bias + (<usize>og << 2)) : f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(bias + (<usize>og << 2))), 1, og + 1 < O ? load<f32>(bias + (<usize>(og + 1) << 2)) : 0), 2, og + 2 < O ? load<f32>(bias + (<usize>(og + 2) << 2)) : 0), 3, 0))
+            : f32x4.splat(0);
+          // R[i][j] (i < n, j < m) = (M[i] A)[j]; S[i][j] (i, j < m) = (A^T R)[i][j] + bias
+          if (m == 4) {
+            for (let i = 0; i < 6; i++) at6(src + <usize>(i * 6) * yxi, yxi, R + <usize>(i * 4) * 16, 16);
+            for (let j = 0; j < 4; j++) at6(R + <usize>j * 16, 64, S + <usize>j * 16, 64);
+          } else {
+            for (let i = 0; i < 4; i++) at4(src + <usize>(i * 4) * yxi, yxi, R + <usize>(i * 2) * 16, 16);
+            for (let j = 0; j < 2; j++) at4(R + <usize>j * 16, 32, S + <usize>j * 16, 32);
+          }
+          const nch = min(4, O - og);
+          const yo = yi0 + ((<usize>og * OHW + <usize>oy * <usize>OW + <usize>ox) << 2);
+          for (let i = 0; i < rows; i++) {
+            const si = S + <usize>(i * m) * 16;
+            for (let j = 0; j < m; j++) v128.store(si + <usize>j * 16, f32x4.add(v128.load(si + <usize>j * 16), bv));
+            // transposed: R[ch] = 4 pixels of channel ch (m == 2: lanes 0, 1)
+            if (m == 4) transpose4(si, 16, R, 16);
+            else {
+              const a = v128.load(si);
+              const b = v128.load(si, 16);
+              v128.store(R, v128.shuffle<f32>(a, b, 0, 4, 1, 5));
+              v128.store(R, v128.shuffle<f32>(a, b, 2, 6, 3, 7), 16);
+            }
+            const yr = yo + ((<usize>i * <usize>OW) << 2);
+            for (let ch = 0; ch < nch; ch++) {
+              const dst = yr + ((<usize>ch * OHW) << 2);
+              const v = m == 4 ? v128.load(R + <usize>ch * 16) : v128.load(R + <usize>ch * 8);
+              if (cols == 4) v128.store(dst, v);
+              else {
+                store<f32>(dst, f32x4.extract_lane(v, 0));
+                if (cols > 1) store<f32>(dst, f32x4.extract_lane(v, 1), 4);
+                if (cols > 2) store<f32>(dst, f32x4.extract_lane(v, 2), 8);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return 0;
+}

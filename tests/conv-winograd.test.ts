@@ -1,0 +1,157 @@
+// Winograd 3x3 conv2d (simd/winograd.ts via ts/ops/conv.ts) against PyTorch fixtures
+// (tests/gen/winograd_fixtures.py -> tests/fixtures/conv/winograd.json, float64 reference outputs)
+// and against the im2col + GEMM path, forcing each variant (F(2x2,3x3), F(4x4,3x3), auto): odd and
+// tiny images (1x1, 2x5, 3x3, 7x7, 13x13), C = 1 / O = 1, odd channel counts, zero / wide /
+// asymmetric padding, batch 2, bias or not, non-contiguous input; the transformed-weight cache
+// (reused, invalidated by in-place updates of the weight, per-call for non-leaf weights); autograd
+// through a Winograd forward; convs Winograd does not apply to.
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import * as torch from '../ts/index.js';
+import type { Tensor } from '../ts/index.js';
+import { _setWinograd } from '../ts/ops/conv.js';
+
+interface TJ { shape: number[]; data: number[] }
+interface Case { name: string; x: TJ; w: TJ; b: TJ | null; padding: number | number[]; transposeInput: boolean; out: TJ }
+const fx = JSON.parse(readFileSync(new URL('./fixtures/conv/winograd.json', import.meta.url), 'utf8')) as { cases: Case[] };
+
+const mk = (t: TJ): Tensor => torch.tensor(t.data, { dtype: 'float32' }).reshape(t.shape);
+
+/** max |a - e| / (1 + |e|) (the conv fixtures' measure and tolerance, tests/conv.test.ts). */
+const TOL = 1e-4;
+function relErr(a: Tensor, e: ArrayLike<number>): number {
+  const d = a.contiguous().dataSync() as Float32Array;
+  expect(d.length).toBe(e.length);
+  let worst = 0;
+  for (let i = 0; i < e.length; i++) worst = Math.max(worst, Math.abs(d[i] - e[i]) / (1 + Math.abs(e[i])));
+  return worst;
+}
+
+function run(c: Case): Tensor {
+  let x = mk(c.x);
+  if (c.transposeInput) x = x.transpose(2, 3);
+  return torch.conv2d(x, mk(c.w), c.b ? mk(c.b) : null, { padding: c.padding });
+}
+
+afterEach(() => {
+  _setWinograd('auto');
+});
+
+describe('Winograd conv2d vs PyTorch (float64 reference)', () => {
+  for (const mode of ['f2', 'f4', 'auto'] as const) {
+    for (const c of fx.cases) {
+      it(`${mode}: ${c.name}`, () => {
+        _setWinograd(mode);
+        const y = run(c);
+        expect(y.shape).toEqual(c.out.shape);
+        // measured max: F(2x2) 3e-7, F(4x4) 1.3e-6 over these cases
+        expect(relErr(y, c.out.data)).toBeLessThan(TOL);
+      });
+    }
+  }
+});
+
+describe('Winograd conv2d vs im2col + GEMM', () => {
+  const shapes: [number, number, number, number, number, number | [number, number]][] = [
+    // N, C, H, W, O, padding
+    [1, 64, 20, 20, 64, 1],
+    [1, 40, 7, 7, 72, 1],
+    [2, 17, 9, 6, 11, 1],
+    [1, 8, 1, 2, 8, 1],
+    [1, 8, 5, 5, 8, 0],
+    [1, 5, 4, 4, 3, [2, 0]],
+  ];
+  for (const [N, C, H, W, O, padding] of shapes) {
+    it(`N=${N} C=${C} ${H}x${W} O=${O} padding ${JSON.stringify(padding)}`, () => {
+      const x = torch.randn([N, C, H, W]);
+      const w = torch.randn([O, C, 3, 3]).mul(1 / (3 * Math.sqrt(C)));
+      const b = torch.randn([O]);
+      _setWinograd('off');
+      const ref = torch.conv2d(x, w, b, { padding });
+      const e = ref.dataSync() as Float32Array;
+      for (const mode of ['f2', 'f4'] as const) {
+        _setWinograd(mode);
+        expect(relErr(torch.conv2d(x, w, b, { padding }), e)).toBeLessThan(TOL);
+      }
+    });
+  }
+});
+
+describe('Winograd transformed-weight cache', () => {
+  it('reuses the transform and redoes it after an in-place update of the weight', () => {
+    _setWinograd('f4');
+    const x = torch.randn([1, 8, 9, 9]);
+    const w = torch.randn([12, 8, 3, 3]).mul(0.1);
+    const y1 = torch.conv2d(x, w, null, { padding: 1 });
+    expect(relErr(torch.conv2d(x, w, null, { padding: 1 }), y1.dataSync() as Float32Array)).toBe(0);
+    w.mul_(2);
+    const y2 = torch.conv2d(x, w, null, { padding: 1 });
+    _setWinograd('off');
+    const ref = torch.conv2d(x, w, null, { padding: 1 });
+    expect(relErr(y2, ref.dataSync() as Float32Array)).toBeLessThan(TOL);
+    // switching the tile size for the same weight
+    _setWinograd('f2');
+    expect(relErr(torch.conv2d(x, w, null, { padding: 1 }), ref.dataSync() as Float32Array)).toBeLessThan(TOL);
+  });
+
+  it('an in-place update of the base of a view weight invalidates the cache', () => {
+    _setWinograd('f4');
+    const x = torch.randn([1, 8, 6, 6]);
+    const base = torch.randn([2, 10, 8, 3, 3]).mul(0.1);
+    const w = base.select(0, 1);
+    const y0 = torch.conv2d(x, w, null, { padding: 1 });
+    base.mul_(-3);
+    const y = torch.conv2d(x, w, null, { padding: 1 });
+    expect(relErr(y, y0.mul(-3).dataSync() as Float32Array)).toBeLessThan(TOL);
+    _setWinograd('off');
+    expect(relErr(y, torch.conv2d(x, w, null, { padding: 1 }).dataSync() as Float32Array)).toBeLessThan(TOL);
+  });
+
+  it('training steps: gradients through Winograd forward, parameter updates seen by the next step', () => {
+    const x = torch.randn([2, 8, 7, 7]);
+    const w = torch.randn([8, 8, 3, 3]).mul(0.1).requiresGrad_(true);
+    const opt = new torch.optim.SGD([w], { lr: 0.001 });
+    for (let step = 0; step < 3; step++) {
+      _setWinograd('f4');
+      opt.zeroGrad();
+      const y = torch.conv2d(x, w, null, { padding: 1 });
+      const loss = y.pow(2).sum();
+      loss.backward();
+      const gw = w.grad!.clone();
+      _setWinograd('off');
+      const w2 = w.detach().clone().requiresGrad_(true);
+      const y2 = torch.conv2d(x, w2, null, { padding: 1 });
+      expect(relErr(y, y2.dataSync() as Float32Array)).toBeLessThan(TOL);
+      y2.pow(2).sum().backward();
+      expect(relErr(gw, w2.grad!.dataSync() as Float32Array)).toBeLessThan(TOL);
+      opt.step();
+    }
+  });
+
+  it('non-leaf weights (computed each call) are transformed per call', () => {
+    _setWinograd('f4');
+    const x = torch.randn([1, 8, 5, 5]);
+    const v = torch.randn([8, 8, 3, 3]).requiresGrad_(true);
+    const y = torch.conv2d(x, v.mul(0.1), null, { padding: 1 });
+    _setWinograd('off');
+    const ref = torch.conv2d(x, v.detach().mul(0.1), null, { padding: 1 });
+    expect(relErr(y, ref.dataSync() as Float32Array)).toBeLessThan(TOL);
+  });
+});
+
+describe('convs Winograd does not apply to still match PyTorch-style direct results', () => {
+  it('stride 2, dilation 2, groups 2 and 5x5 kernels under a forced Winograd mode', () => {
+    const x = torch.randn([1, 8, 11, 11]);
+    for (const [w, opts] of [
+      [torch.randn([8, 8, 3, 3]), { padding: 1, stride: 2 }],
+      [torch.randn([8, 8, 3, 3]), { padding: 2, dilation: 2 }],
+      [torch.randn([8, 4, 3, 3]), { padding: 1, groups: 2 }],
+      [torch.randn([8, 8, 5, 5]), { padding: 2 }],
+    ] as [Tensor, Record<string, number>][]) {
+      _setWinograd('off');
+      const ref = torch.conv2d(x, w, null, opts).dataSync() as Float32Array;
+      _setWinograd('f4');
+      expect(relErr(torch.conv2d(x, w, null, opts), ref)).toBe(0);
+    }
+  });
+});
