@@ -9,11 +9,12 @@
  *   convWeightGrad   dw = gy @ im2col(x)^T      im2col + sgemm
  * 1-d convs run as 2-d convs over a height-1 image.
  *
- * Winograd (simd/winograd.ts): 3x3, stride 1, dilation 1, groups 1 f32 forward convs with C, O >= 8
- * run as F(4x4, 3x3) (36 per-frequency GEMMs, 4x fewer multiplies than direct): measured 1 thread
+ * Winograd (simd/winograd.ts): 3x3, stride 1, dilation 1, groups 1 f32 forward convs with C, O >= 4
+ * run as F(4x4, 3x3) (36 per-frequency GEMMs, 4x fewer multiplies than direct; F(2x2, 3x3) for
+ * outputs up to 4x4), on the calling thread at any thread count (so results stay bit-identical for
+ * every thread count; serial Winograd beats the 2-thread im2col path 2-4x). Measured 1 thread
  * (Zen 5) against im2col + GEMM: C=O=64 @56x56 4.8 -> 1.4 ms, 128 @28x28 4.4 -> 1.3, 256 @14x14
- * 4.5 -> 1.5, 512 @7x7 5.7 -> 1.6 (F(2x2, 3x3): 2.4, 2.0, 2.0, 2.5: slower everywhere, forced only
- * by tests). The transformed weights (36/9 = 4x the weight's bytes) are cached per weight tensor
+ * 4.5 -> 1.5, 512 @7x7 5.7 -> 1.6 (F(2x2, 3x3): 2.4, 2.0, 2.0, 2.5). The transformed weights (36/9 = 4x the weight's bytes) are cached per weight tensor
  * (WeakMap, freed by a FinalizationRegistry with the tensor) for leaf weights (ONNX constants,
  * parameters), keyed on the tensor's and its base's version counters so in-place updates (optimizer
  * steps) redo the transform; non-leaf weights are transformed per call. A write through a sibling
@@ -126,8 +127,10 @@ function winoTile(g: ConvGeo): number {
   if (winoMode === 'off' || g.kh !== 3 || g.kw !== 3 || g.sh !== 1 || g.sw !== 1 || g.dh !== 1 || g.dw !== 1 || g.groups !== 1) return 0;
   if (winoMode === 'f2') return 2;
   if (winoMode === 'f4') return 4;
-  if (g.C < 8 || g.O < 8 || g.OH * g.OW < 16) return 0;
-  return g.OH <= 8 && g.OW <= 8 ? 2 : 4;
+  // measured (1 thread): im2col wins only for C < 4 (a 3-channel image input: 28x28 equal, 112x112
+  // 1.1x, 224x224 1.1x faster than F(4x4)); F(2x2) wins for outputs up to 4x4 (one F(4x4) tile)
+  if (g.C < 4 || g.O < 4) return 0;
+  return g.OH <= 4 && g.OW <= 4 ? 2 : 4;
 }
 
 /** Tiles per block: the block's transformed input and GEMM outputs (n*n*TB*(C+O) floats) in ~L2. */
