@@ -6,7 +6,7 @@
 // sums at output rms 49, tests/gen/winograd_fixtures.py); F(2x2, 3x3) uses 0, 1, -1, inf (rms 9e-6).
 //
 // Data flow of one image (wino_conv_f32):
-//   1. The input is copied once into a zero-padded, channel-interleaved image P [C/4][Hp][Wp][4]
+//   1. The input is copied once (4x4 transposes) into a zero-padded, channel-interleaved image P [C/4][Hp][Wp][4]
 //      (Hp = TH*m + 2, Wp = TW*m + 2 for the TH x TW tile grid): every tile then reads its n x n
 //      (n = m + 2) patch with plain v128 loads (4 channels per vector), edges and padding included.
 //   2. Tiles are processed in blocks of TB (a multiple of 4, chosen by the caller so that the
@@ -281,15 +281,28 @@ export function wino_conv_f32(m: i32, x: usize, N: i32, C: i32, H: i32, W: i32, 
     const yi0 = y + ((<usize>img * <usize>O * OHW) << 2);
     // 1. padded channel-interleaved copy
     memory.fill(P, 0, bytesP);
-    for (let c = 0; c < C; c++) {
-      const pc = P + <usize>(c >> 2) * planeP + (<usize>(c & 3) << 2);
-      const xc = xi0 + ((<usize>c * HW) << 2);
-      const y0 = max(0, ph), y1 = min(Hp, H + ph);
-      const x0 = max(0, pw), x1 = min(Wp, W + pw);
+    // (4 channels at a time: 4 row loads, a 4x4 transpose, 4 stores; channels past C read as 0)
+    const y0 = max(0, ph), y1 = min(Hp, H + ph);
+    const x0 = max(0, pw), x1 = min(Wp, W + pw);
+    for (let cg = 0; cg < C4; cg++) {
+      const nc = min(4, C - cg * 4);
+      const pg = P + <usize>cg * planeP;
       for (let py = y0; py < y1; py++) {
-        const src = xc + ((<usize>(py - ph) * <usize>W) << 2);
-        const dst = pc + <usize>py * rowP;
-        for (let px = x0; px < x1; px++) store<f32>(dst + (<usize>px << 4), load<f32>(src + (<usize>(px - pw) << 2)));
+        const src = xi0 + ((<usize>(cg * 4) * HW + <usize>(py - ph) * <usize>W) << 2);
+        const dst = pg + <usize>py * rowP;
+        let px = x0;
+        if (nc == 4) {
+          const ch = HW << 2;
+          for (; px + 4 <= x1; px += 4) {
+            const s0 = src + (<usize>(px - pw) << 2);
+            transpose4(s0, ch, dst + (<usize>px << 4), 16);
+          }
+        }
+        for (; px < x1; px++) {
+          const s0 = src + (<usize>(px - pw) << 2);
+          const d0 = dst + (<usize>px << 4);
+          for (let i = 0; i < nc; i++) store<f32>(d0 + (<usize>i << 2), load<f32>(s0 + ((<usize>i * HW) << 2)));
+        }
       }
     }
     for (let t0 = 0; t0 < T; t0 += TB) {
