@@ -22,7 +22,9 @@
 //         straight into the NCHW output (partial tiles at the right/bottom edges clipped).
 // The transformed weights U (wino_weights_f32; n*n x C4*4 x O8*8 floats, 8-wide panels) are made
 // once per weight tensor by the caller (ts/ops/conv.ts caches them).
-// Scratch (P, V, Y) is grown on demand here (main thread only: no worker calls these kernels).
+// wino_conv_f32 (serial) grows its scratch (P, and V + Y + transform buffers) here; the threaded
+// path (ts/backend/threads.ts, launch kind 8) runs wino_pad_f32 / wino_tiles_f32 units with
+// buffers the main thread allocated (a worker instance must not allocate).
 
 // c + a * b (fused in the relaxed-SIMD build, as in gemm.ts)
 // @ts-ignore: decorator
@@ -35,10 +37,6 @@ let rawP: usize = 0;
 let capP: usize = 0;
 let rawV: usize = 0;
 let capV: usize = 0;
-let rawY: usize = 0;
-let capY: usize = 0;
-// per-tile transform scratch: 4 tiles x 36 vectors + a 36-vector row pass buffer
-const tscr: usize = heap.alloc(5 * 36 * 16 + 64);
 
 function grow(raw: usize, cap: usize, bytes: usize): usize {
   if (bytes <= cap) return raw;
@@ -233,166 +231,220 @@ function wkern(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize): void {
   v128.store(c + 3 * ldc, c31, 16);
 }
 
-// ---- driver ---------------------------------------------------------------------------------------
+// ---- driver ----------------------------------------------------------------------------------------
+// wino_pad_f32 and wino_tiles_f32 are the units a threaded caller (ts/backend/threads.ts) runs on
+// its workers with caller-provided buffers (workers never allocate); wino_conv_f32 is the serial
+// driver over them. Every output element goes through the same instructions however the tiles and
+// output channels are split into units, so results are bit-identical for any thread count.
+
+/** Bytes of the padded channel-interleaved image of one input image (wino_pad_f32). */
+export function wino_pad_bytes(m: i32, C: i32, OH: i32, OW: i32): usize {
+  if (m != 2) m = 4;
+  const TH = (OH + m - 1) / m;
+  const TW = (OW + m - 1) / m;
+  return <usize>((C + 3) >> 2) * <usize>(TH * m + 2) * <usize>(TW * m + 2) * 16;
+}
 
 /**
- * y [N, O, OH, OW] = conv3x3(x [N, C, H, W], weight) (+ bias[O] when bias != 0), stride 1,
- * dilation 1, leading paddings ph, pw (OH = H + 2 ph - 2 in the symmetric case; any OH, OW with
- * the image zero-extended are fine). u: wino_weights_f32(m, ...) of the weight. TB: tiles per
- * block (rounded up to a multiple of 4). Returns 0, or -1 if scratch could not be allocated.
+ * 1. The image x [C, H, W] copied (4x4 transposes) into the zero-padded channel-interleaved P
+ * [C/4][Hp][Wp][4] (16-byte aligned, wino_pad_bytes long).
  */
-export function wino_conv_f32(m: i32, x: usize, N: i32, C: i32, H: i32, W: i32, ph: i32, pw: i32, OH: i32, OW: i32, u: usize, O: i32, bias: usize, y: usize, TB: i32): i32 {
+export function wino_pad_f32(m: i32, x: usize, C: i32, H: i32, W: i32, ph: i32, pw: i32, OH: i32, OW: i32, P: usize): void {
+  if (m != 2) m = 4;
+  const TH = (OH + m - 1) / m;
+  const TW = (OW + m - 1) / m;
+  const C4 = (C + 3) >> 2;
+  const Hp = TH * m + 2;
+  const Wp = TW * m + 2;
+  const rowP = <usize>Wp * 16;
+  const planeP = <usize>Hp * rowP;
+  const HW = <usize>H * <usize>W;
+  memory.fill(P, 0, <usize>C4 * planeP);
+  // (4 channels at a time: 4 row loads, a 4x4 transpose, 4 stores; channels past C read as 0)
+  const y0 = max(0, ph), y1 = min(Hp, H + ph);
+  const x0 = max(0, pw), x1 = min(Wp, W + pw);
+  for (let cg = 0; cg < C4; cg++) {
+    const nc = min(4, C - cg * 4);
+    const pg = P + <usize>cg * planeP;
+    for (let py = y0; py < y1; py++) {
+      const src = x + ((<usize>(cg * 4) * HW + <usize>(py - ph) * <usize>W) << 2);
+      const dst = pg + <usize>py * rowP;
+      let px = x0;
+      if (nc == 4) {
+        const ch = HW << 2;
+        for (; px + 4 <= x1; px += 4) transpose4(src + (<usize>(px - pw) << 2), ch, dst + (<usize>px << 4), 16);
+      }
+      for (; px < x1; px++) {
+        const s0 = src + (<usize>(px - pw) << 2);
+        const d0 = dst + (<usize>px << 4);
+        for (let i = 0; i < nc; i++) store<f32>(d0 + (<usize>i << 2), load<f32>(s0 + ((<usize>i * HW) << 2)));
+      }
+    }
+  }
+}
+
+/** Bytes of the per-thread workspace of wino_tiles_f32 for blocks of up to TB tiles. */
+export function wino_ws_bytes(m: i32, C: i32, O: i32, TB: i32): usize {
+  if (m != 2) m = 4;
+  const n = m + 2;
+  const tb = <usize>((max(TB, 4) + 3) >> 2 << 2);
+  return 64 + 5 * 36 * 16 + <usize>(n * n) * tb * (<usize>((C + 3) >> 2 << 2) + <usize>((O + 7) >> 3 << 3)) * 4 + 128;
+}
+
+/**
+ * 2. Tiles [t0, t1) (t1 - t0 <= TB) of one image, output channels [o0, o1) (o0 a multiple of 8):
+ * input transform from P (wino_pad_f32), the per-frequency GEMMs against u (wino_weights_f32), and
+ * the output transform + bias into y [O, OH, OW] (the image's output). ws: wino_ws_bytes(m, C, O,
+ * TB) bytes of scratch.
+ */
+export function wino_tiles_f32(m: i32, P: usize, C: i32, OH: i32, OW: i32, u: usize, O: i32, o0: i32, o1: i32, bias: usize, y: usize, t0: i32, t1: i32, ws: usize): void {
   if (m != 2) m = 4;
   const n = m + 2;
   const nn = n * n;
   const TH = (OH + m - 1) / m;
   const TW = (OW + m - 1) / m;
   const T = TH * TW;
-  if (N <= 0 || O <= 0 || T <= 0) return 0;
+  if (t1 > T) t1 = T;
+  if (o1 > O) o1 = O;
+  if (t0 < 0) t0 = 0;
+  if (o0 < 0) o0 = 0;
+  if (t1 <= t0 || o1 <= o0) return;
+  const tb = t1 - t0;
+  const np = (tb + 3) >> 2;
+  const TB = np << 2;
   const C4 = (C + 3) >> 2;
   const Cp = C4 << 2;
-  const O8 = (O + 7) >> 3;
-  const Op = O8 << 3;
-  TB = max(4, (min(TB, T) + 3) >> 2 << 2);
-  const NP = TB >> 2;
-  const Hp = TH * m + 2;
-  const Wp = TW * m + 2;
-  const planeP = <usize>Hp * <usize>Wp * 16;
-  const bytesP = <usize>C4 * planeP;
-  const bytesV = <usize>nn * <usize>TB * <usize>Cp * 4;
-  const bytesY = <usize>nn * <usize>TB * <usize>Op * 4;
-  rawP = grow(rawP, capP, bytesP); if (rawP == 0) { capP = 0; return -1; } capP = max(capP, bytesP);
-  rawV = grow(rawV, capV, bytesV); if (rawV == 0) { capV = 0; return -1; } capV = max(capV, bytesV);
-  rawY = grow(rawY, capY, bytesY); if (rawY == 0) { capY = 0; return -1; } capY = max(capY, bytesY);
-  const P = (rawP + 63) & ~(<usize>63);
-  const V = (rawV + 63) & ~(<usize>63);
-  const Yb = (rawY + 63) & ~(<usize>63);
-  const S = (tscr + 63) & ~(<usize>63); // 4 tiles x nn vectors
+  const Op = ((O + 7) >> 3) << 3;
+  const rowP = <usize>(TW * m + 2) * 16;
+  const planeP = <usize>(TH * m + 2) * rowP;
+  const S = (ws + 63) & ~(<usize>63); // 4 tiles x nn vectors
   const R = S + 4 * 36 * 16;            // row-pass buffer (nn vectors)
-  const HW = <usize>H * <usize>W;
-  const OHW = <usize>OH * <usize>OW;
-  const rowP = <usize>Wp * 16;
-  const vxi = <usize>NP * <usize>Cp * 16; // bytes per frequency in V
+  const V = R + 36 * 16;
+  const vxi = <usize>np * <usize>Cp * 16; // bytes per frequency in V
+  const Yb = V + <usize>nn * vxi;
   const yxi = <usize>TB * <usize>Op * 4;  // bytes per frequency in Y
   const uxi = <usize>Cp * <usize>Op * 4;  // bytes per frequency in U
   const ldy = <usize>Op * 4;
-  for (let img = 0; img < N; img++) {
-    const xi0 = x + ((<usize>img * <usize>C * HW) << 2);
-    const yi0 = y + ((<usize>img * <usize>O * OHW) << 2);
-    // 1. padded channel-interleaved copy
-    memory.fill(P, 0, bytesP);
-    // (4 channels at a time: 4 row loads, a 4x4 transpose, 4 stores; channels past C read as 0)
-    const y0 = max(0, ph), y1 = min(Hp, H + ph);
-    const x0 = max(0, pw), x1 = min(Wp, W + pw);
+  const OHW = <usize>OH * <usize>OW;
+  // 2a. input transform
+  for (let p = 0; p < np; p++) {
     for (let cg = 0; cg < C4; cg++) {
-      const nc = min(4, C - cg * 4);
       const pg = P + <usize>cg * planeP;
-      for (let py = y0; py < y1; py++) {
-        const src = xi0 + ((<usize>(cg * 4) * HW + <usize>(py - ph) * <usize>W) << 2);
-        const dst = pg + <usize>py * rowP;
-        let px = x0;
-        if (nc == 4) {
-          const ch = HW << 2;
-          for (; px + 4 <= x1; px += 4) {
-            const s0 = src + (<usize>(px - pw) << 2);
-            transpose4(s0, ch, dst + (<usize>px << 4), 16);
-          }
-        }
-        for (; px < x1; px++) {
-          const s0 = src + (<usize>(px - pw) << 2);
-          const d0 = dst + (<usize>px << 4);
-          for (let i = 0; i < nc; i++) store<f32>(d0 + (<usize>i << 2), load<f32>(s0 + ((<usize>i * HW) << 2)));
-        }
-      }
-    }
-    for (let t0 = 0; t0 < T; t0 += TB) {
-      const tb = min(TB, T - t0);
-      const np = (tb + 3) >> 2;
-      // 2a. input transform
-      for (let p = 0; p < np; p++) {
-        for (let cg = 0; cg < C4; cg++) {
-          const pg = P + <usize>cg * planeP;
-          for (let l = 0; l < 4; l++) {
-            const t = min(t0 + p * 4 + l, T - 1);
-            const ty = t / TW;
-            const tx = t - ty * TW;
-            const src = pg + <usize>(ty * m) * rowP + (<usize>(tx * m) << 4);
-            const dst = S + <usize>(l * nn) * 16;
-            if (m == 4) {
-              // rows: R[i][j] = (d[i] B)[j]; columns: S[i][j] = (B^T R)[i][j]
-              for (let i = 0; i < 6; i++) bt6(src + <usize>i * rowP, 16, R + <usize>(i * 6) * 16, 16);
-              for (let j = 0; j < 6; j++) bt6(R + <usize>j * 16, 96, dst + <usize>j * 16, 96);
-            } else {
-              for (let i = 0; i < 4; i++) bt4(src + <usize>i * rowP, 16, R + <usize>(i * 4) * 16, 16);
-              for (let j = 0; j < 4; j++) bt4(R + <usize>j * 16, 64, dst + <usize>j * 16, 64);
-            }
-          }
-          // V[xi][p][4cg + i][lane] = S[lane][xi][i]
-          const vb = V + <usize>p * <usize>Cp * 16 + <usize>cg * 64;
-          for (let xi = 0; xi < nn; xi++) transpose4(S + <usize>xi * 16, <usize>nn * 16, vb + <usize>xi * vxi, 16);
-        }
-      }
-      // 2b. per-frequency GEMMs: Y_xi [tiles x Op] = V_xi @ U_xi
-      for (let xi = 0; xi < nn; xi++) {
-        const vb = V + <usize>xi * vxi;
-        const ub = u + <usize>xi * uxi;
-        const yb = Yb + <usize>xi * yxi;
-        for (let j = 0; j < O8; j++) {
-          const bp = ub + <usize>j * <usize>Cp * 32;
-          for (let p = 0; p < np; p++) wkern(Cp, vb + <usize>p * <usize>Cp * 16, bp, yb + <usize>(p * 4) * ldy + (<usize>j << 5), ldy);
-        }
-      }
-      // 2c. output transform + bias + store
-      for (let tl = 0; tl < tb; tl++) {
-        const t = t0 + tl;
+      for (let l = 0; l < 4; l++) {
+        const t = min(t0 + p * 4 + l, t1 - 1);
         const ty = t / TW;
         const tx = t - ty * TW;
-        const oy = ty * m;
-        const ox = tx * m;
-        const rows = min(m, OH - oy);
-        const cols = min(m, OW - ox);
-        const yt = Yb + <usize>tl * ldy;
-        for (let og = 0; og < O; og += 4) {
-          const src = yt + (<usize>og << 2);
-          const bv = bias != 0
-            ? (og + 4 <= O ? v128.load(bias + (<usize>og << 2)) : f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(bias + (<usize>og << 2))), 1, og + 1 < O ? load<f32>(bias + (<usize>(og + 1) << 2)) : 0), 2, og + 2 < O ? load<f32>(bias + (<usize>(og + 2) << 2)) : 0), 3, 0))
-            : f32x4.splat(0);
-          // R[i][j] (i < n, j < m) = (M[i] A)[j]; S[i][j] (i, j < m) = (A^T R)[i][j] + bias
-          if (m == 4) {
-            for (let i = 0; i < 6; i++) at6(src + <usize>(i * 6) * yxi, yxi, R + <usize>(i * 4) * 16, 16);
-            for (let j = 0; j < 4; j++) at6(R + <usize>j * 16, 64, S + <usize>j * 16, 64);
-          } else {
-            for (let i = 0; i < 4; i++) at4(src + <usize>(i * 4) * yxi, yxi, R + <usize>(i * 2) * 16, 16);
-            for (let j = 0; j < 2; j++) at4(R + <usize>j * 16, 32, S + <usize>j * 16, 32);
-          }
-          const nch = min(4, O - og);
-          const yo = yi0 + ((<usize>og * OHW + <usize>oy * <usize>OW + <usize>ox) << 2);
-          for (let i = 0; i < rows; i++) {
-            const si = S + <usize>(i * m) * 16;
-            for (let j = 0; j < m; j++) v128.store(si + <usize>j * 16, f32x4.add(v128.load(si + <usize>j * 16), bv));
-            // transposed: R[ch] = 4 pixels of channel ch (m == 2: lanes 0, 1)
-            if (m == 4) transpose4(si, 16, R, 16);
-            else {
-              const a = v128.load(si);
-              const b = v128.load(si, 16);
-              v128.store(R, v128.shuffle<f32>(a, b, 0, 4, 1, 5));
-              v128.store(R, v128.shuffle<f32>(a, b, 2, 6, 3, 7), 16);
-            }
-            const yr = yo + ((<usize>i * <usize>OW) << 2);
-            for (let ch = 0; ch < nch; ch++) {
-              const dst = yr + ((<usize>ch * OHW) << 2);
-              const v = m == 4 ? v128.load(R + <usize>ch * 16) : v128.load(R + <usize>ch * 8);
-              if (cols == 4) v128.store(dst, v);
-              else {
-                store<f32>(dst, f32x4.extract_lane(v, 0));
-                if (cols > 1) store<f32>(dst, f32x4.extract_lane(v, 1), 4);
-                if (cols > 2) store<f32>(dst, f32x4.extract_lane(v, 2), 8);
-              }
-            }
+        const src = pg + <usize>(ty * m) * rowP + (<usize>(tx * m) << 4);
+        const dst = S + <usize>(l * nn) * 16;
+        if (m == 4) {
+          // rows: R[i][j] = (d[i] B)[j]; columns: S[i][j] = (B^T R)[i][j]
+          for (let i = 0; i < 6; i++) bt6(src + <usize>i * rowP, 16, R + <usize>(i * 6) * 16, 16);
+          for (let j = 0; j < 6; j++) bt6(R + <usize>j * 16, 96, dst + <usize>j * 16, 96);
+        } else {
+          for (let i = 0; i < 4; i++) bt4(src + <usize>i * rowP, 16, R + <usize>(i * 4) * 16, 16);
+          for (let j = 0; j < 4; j++) bt4(R + <usize>j * 16, 64, dst + <usize>j * 16, 64);
+        }
+      }
+      // V[xi][p][4cg + i][lane] = S[lane][xi][i]
+      const vb = V + <usize>p * <usize>Cp * 16 + <usize>cg * 64;
+      for (let xi = 0; xi < nn; xi++) transpose4(S + <usize>xi * 16, <usize>nn * 16, vb + <usize>xi * vxi, 16);
+    }
+  }
+  // 2b. per-frequency GEMMs: Y_xi [tiles x Op] = V_xi @ U_xi (column panels of [o0, o1))
+  const j0 = o0 >> 3;
+  const j1 = (o1 + 7) >> 3;
+  for (let xi = 0; xi < nn; xi++) {
+    const vb = V + <usize>xi * vxi;
+    const ub = u + <usize>xi * uxi;
+    const yb = Yb + <usize>xi * yxi;
+    for (let j = j0; j < j1; j++) {
+      const bp = ub + <usize>j * <usize>Cp * 32;
+      for (let p = 0; p < np; p++) wkern(Cp, vb + <usize>p * <usize>Cp * 16, bp, yb + <usize>(p * 4) * ldy + (<usize>j << 5), ldy);
+    }
+  }
+  // 2c. output transform + bias + store
+  for (let tl = 0; tl < tb; tl++) {
+    const t = t0 + tl;
+    const ty = t / TW;
+    const tx = t - ty * TW;
+    const oy = ty * m;
+    const ox = tx * m;
+    const rows = min(m, OH - oy);
+    const cols = min(m, OW - ox);
+    const yt = Yb + <usize>tl * ldy;
+    for (let og = o0; og < o1; og += 4) {
+      const src = yt + (<usize>og << 2);
+      const nch = min(4, o1 - og);
+      let bv = f32x4.splat(0);
+      if (bias != 0) {
+        if (nch == 4) bv = v128.load(bias + (<usize>og << 2));
+        else {
+          bv = f32x4.replace_lane(bv, 0, load<f32>(bias + (<usize>og << 2)));
+          if (nch > 1) bv = f32x4.replace_lane(bv, 1, load<f32>(bias + (<usize>og << 2), 4));
+          if (nch > 2) bv = f32x4.replace_lane(bv, 2, load<f32>(bias + (<usize>og << 2), 8));
+        }
+      }
+      // R[i][j] (i < n, j < m) = (M[i] A)[j]; S[i][j] (i, j < m) = (A^T R)[i][j] + bias
+      if (m == 4) {
+        for (let i = 0; i < 6; i++) at6(src + <usize>(i * 6) * yxi, yxi, R + <usize>(i * 4) * 16, 16);
+        for (let j = 0; j < 4; j++) at6(R + <usize>j * 16, 64, S + <usize>j * 16, 64);
+      } else {
+        for (let i = 0; i < 4; i++) at4(src + <usize>(i * 4) * yxi, yxi, R + <usize>(i * 2) * 16, 16);
+        for (let j = 0; j < 2; j++) at4(R + <usize>j * 16, 32, S + <usize>j * 16, 32);
+      }
+      const yo = y + ((<usize>og * OHW + <usize>oy * <usize>OW + <usize>ox) << 2);
+      for (let i = 0; i < rows; i++) {
+        const si = S + <usize>(i * m) * 16;
+        for (let j = 0; j < m; j++) v128.store(si + <usize>j * 16, f32x4.add(v128.load(si + <usize>j * 16), bv));
+        // transposed: R[ch] = the m pixels of channel ch (m == 2: 8-byte rows)
+        if (m == 4) transpose4(si, 16, R, 16);
+        else {
+          const a = v128.load(si);
+          const b = v128.load(si, 16);
+          v128.store(R, v128.shuffle<f32>(a, b, 0, 4, 1, 5));
+          v128.store(R, v128.shuffle<f32>(a, b, 2, 6, 3, 7), 16);
+        }
+        const yr = yo + ((<usize>i * <usize>OW) << 2);
+        for (let ch = 0; ch < nch; ch++) {
+          const dst = yr + ((<usize>ch * OHW) << 2);
+          const v = m == 4 ? v128.load(R + <usize>ch * 16) : v128.load(R + <usize>ch * 8);
+          if (cols == 4) v128.store(dst, v);
+          else {
+            store<f32>(dst, f32x4.extract_lane(v, 0));
+            if (cols > 1) store<f32>(dst, f32x4.extract_lane(v, 1), 4);
+            if (cols > 2) store<f32>(dst, f32x4.extract_lane(v, 2), 8);
           }
         }
       }
     }
+  }
+}
+
+/**
+ * y [N, O, OH, OW] = conv3x3(x [N, C, H, W], weight) (+ bias[O] when bias != 0), stride 1,
+ * dilation 1, leading paddings ph, pw (OH = H + 2 ph - 2 in the symmetric case; any OH, OW with
+ * the image zero-extended are fine). u: wino_weights_f32(m, ...) of the weight. TB: tiles per
+ * block (rounded up to a multiple of 4). Serial (scratch grown here). Returns 0, or -1 if scratch
+ * could not be allocated.
+ */
+export function wino_conv_f32(m: i32, x: usize, N: i32, C: i32, H: i32, W: i32, ph: i32, pw: i32, OH: i32, OW: i32, u: usize, O: i32, bias: usize, y: usize, TB: i32): i32 {
+  if (m != 2) m = 4;
+  const TH = (OH + m - 1) / m;
+  const TW = (OW + m - 1) / m;
+  const T = TH * TW;
+  if (N <= 0 || O <= 0 || T <= 0) return 0;
+  TB = max(4, (min(TB, T) + 3) >> 2 << 2);
+  const bytesP = wino_pad_bytes(m, C, OH, OW);
+  const bytesW = wino_ws_bytes(m, C, O, TB);
+  rawP = grow(rawP, capP, bytesP); if (rawP == 0) { capP = 0; return -1; } capP = max(capP, bytesP);
+  rawV = grow(rawV, capV, bytesW); if (rawV == 0) { capV = 0; return -1; } capV = max(capV, bytesW);
+  const P = (rawP + 63) & ~(<usize>63);
+  const HW = <usize>H * <usize>W;
+  const OHW = <usize>OH * <usize>OW;
+  for (let img = 0; img < N; img++) {
+    wino_pad_f32(m, x + ((<usize>img * <usize>C * HW) << 2), C, H, W, ph, pw, OH, OW, P);
+    const yi = y + ((<usize>img * <usize>O * OHW) << 2);
+    for (let t0 = 0; t0 < T; t0 += TB) wino_tiles_f32(m, P, C, OH, OW, u, O, 0, O, bias, yi, t0, min(T, t0 + TB), rawV);
   }
   return 0;
 }

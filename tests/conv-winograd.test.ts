@@ -4,12 +4,14 @@
 // tiny images (1x1, 2x5, 3x3, 7x7, 13x13), C = 1 / O = 1, odd channel counts, zero / wide /
 // asymmetric padding, batch 2, bias or not, non-contiguous input; the transformed-weight cache
 // (reused, invalidated by in-place updates of the weight, per-call for non-leaf weights); autograd
-// through a Winograd forward; convs Winograd does not apply to.
+// through a Winograd forward; convs Winograd does not apply to; bit-identical results at 1 and 2
+// threads (the threaded units: tile blocks x output-channel ranges).
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as torch from '../ts/index.js';
 import type { Tensor } from '../ts/index.js';
 import { _setWinograd } from '../ts/ops/conv.js';
+import { setGemmThreshold } from '../ts/backend/threads.js';
 
 interface TJ { shape: number[]; data: number[] }
 interface Case { name: string; x: TJ; w: TJ; b: TJ | null; padding: number | number[]; transposeInput: boolean; out: TJ }
@@ -152,6 +154,37 @@ describe('convs Winograd does not apply to still match PyTorch-style direct resu
       const ref = torch.conv2d(x, w, null, opts).dataSync() as Float32Array;
       _setWinograd('f4');
       expect(relErr(torch.conv2d(x, w, null, opts), ref)).toBe(0);
+    }
+  });
+});
+
+describe('Winograd conv2d on threads', () => {
+  it('gives bit-identical results at 1 and 2 threads (tile blocks and output-channel ranges split)', () => {
+    const before = torch.getNumThreads();
+    const oldThreshold = setGemmThreshold(0);
+    try {
+      for (const mode of ['f2', 'f4'] as const) {
+        _setWinograd(mode);
+        for (const [N, C, H, W, O] of [[1, 16, 7, 7, 20], [2, 8, 13, 9, 24], [1, 32, 30, 30, 8], [3, 4, 2, 2, 40]]) {
+          const x = torch.randn([N, C, H, W]);
+          const w = torch.randn([O, C, 3, 3]).mul(0.1);
+          const b = torch.randn([O]);
+          torch.setNumThreads(1);
+          const y1 = torch.conv2d(x, w, b, { padding: 1 }).dataSync() as Float32Array;
+          torch.setNumThreads(2);
+          const y2 = torch.conv2d(x, w, b, { padding: 1 }).dataSync() as Float32Array;
+          expect(y2.length).toBe(y1.length);
+          let same = true;
+          for (let i = 0; i < y1.length; i++) if (!Object.is(y1[i], y2[i])) same = false;
+          expect(same).toBe(true);
+          _setWinograd('off');
+          expect(relErr(torch.conv2d(x, w, b, { padding: 1 }), y2)).toBeLessThan(TOL);
+          _setWinograd(mode);
+        }
+      }
+    } finally {
+      setGemmThreshold(oldThreshold);
+      torch.setNumThreads(before);
     }
   });
 });

@@ -17,7 +17,8 @@
  * Launch kinds (argument layouts in ts/platform/thread-worker.ts): 1 GEMM row or column blocks
  * (each block packs its own panels), 2 elementwise chunks, 3 reduction rows, 4 one-region GEMM
  * with a shared packed B (pack units, then row blocks; a row block packs any unit not yet done itself), 5 conv forward bands (im2col + GEMM per
- * band of output rows), 6 im2col channel blocks, 7 optimizer update chunks.
+ * band of output rows), 6 im2col channel blocks, 7 optimizer update chunks, 8 Winograd conv units
+ * (a block of tiles x a range of output channels of one image).
  *
  * Determinism: every output row is computed by the same instruction sequence whichever thread runs
  * it and however the rows are split (block bounds are multiples of 4, the micro-kernel height), so
@@ -50,6 +51,10 @@ interface RawKernels {
   adam_step(p: number, g: number, m: number, v: number, vmax: number, n: number, beta1: number, beta2: number, eps: number, wd: number, pmul: number, negStep: number, bc2s: number, flags: number): void;
   sgd_step(p: number, g: number, buf: number, n: number, lr: number, momentum: number, dampening: number, wd: number, flags: number): void;
   im2col_f32(x: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, OH: number, OW: number, col: number): void;
+  wino_pad_bytes(m: number, C: number, OH: number, OW: number): number;
+  wino_pad_f32(m: number, x: number, C: number, H: number, W: number, ph: number, pw: number, OH: number, OW: number, P: number): void;
+  wino_ws_bytes(m: number, C: number, O: number, TB: number): number;
+  wino_tiles_f32(m: number, P: number, C: number, OH: number, OW: number, u: number, O: number, o0: number, o1: number, bias: number, y: number, t0: number, t1: number, ws: number): void;
 }
 
 // control block layout (i32 indices) — keep in step with ts/platform/thread-worker.ts
@@ -104,6 +109,9 @@ const pwsScratch = new Scratch();
 const cvScratch = new Scratch();
 // the conv weights packed once per conv (shared by all threads)
 const paScratch = new Scratch();
+// Winograd conv: the padded input images, per-thread workspaces (slot 0: the caller)
+const wnPad = new Scratch();
+const wnWs = new Scratch();
 /** Largest shared packed B (bytes); bigger products use per-block packing. */
 const PB_MAX = 64 << 20;
 let sharedBOn = true;
@@ -187,7 +195,7 @@ export function stopWorkers(): void {
   workers = [];
   // the old control block is left allocated: a worker still winding down may read it
   ctlPtr = 0;
-  for (const sc of [ws, pbScratch, pwsScratch, cvScratch, paScratch]) sc.free(raw);
+  for (const sc of [ws, pbScratch, pwsScratch, cvScratch, paScratch, wnPad, wnWs]) sc.free(raw);
 }
 
 function ensureWorkers(r: RawKernels): void {
@@ -488,6 +496,57 @@ export function parallelConvForward(g: ConvShape, xp: number, wp: number, yp: nu
       const cols = rows * g.OW;
       r.im2col_f32(xp + 4 * (n * g.C + gi * Cg) * HW, Cg, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph - r0 * g.sh, g.pw, g.dh, g.dw, rows, g.OW, base);
       r.sgemm_pa(0, Og, cols, K, 1, pa + gi * paG, base, cols, 0, yp + 4 * ((n * g.O + gi * Og) * L + r0 * g.OW), L, kcb, ncb, base + colB);
+    },
+  );
+  return true;
+}
+
+/**
+ * Winograd conv forward (simd/winograd.ts) in one parallel region: the caller copies every image
+ * into its padded channel-interleaved form (wino_pad_f32, serial: a fraction of the work), then the
+ * units (image, block of tiles, range of output channels) run wino_tiles_f32 on the pool, each with
+ * its own workspace. Tile blocks shrink, and output channels are split into ranges (multiples of
+ * 8), until there are about two units per thread (small images: resnet18's layer4 has 4 tiles).
+ * Every output element is computed by the same instructions in any unit, so results are
+ * bit-identical to the serial wino_conv_f32. Returns false (nothing done) for the serial path.
+ */
+export function parallelWinograd(
+  m: number, N: number, C: number, H: number, W: number, ph: number, pw: number, OH: number, OW: number,
+  u: number, O: number, bias: number, xp: number, yp: number, TB: number,
+): boolean {
+  const r = raw;
+  const nt = threads;
+  if (!r || nt <= 1) return false;
+  const T = Math.ceil(OH / m) * Math.ceil(OW / m);
+  if (N * T * (m + 2) * (m + 2) * C * O < gemmThreshold) return false;
+  const O8 = Math.ceil(O / 8);
+  let tb = Math.max(4, Math.ceil(Math.min(TB, T) / 4) * 4);
+  if (N * Math.ceil(T / tb) < 2 * nt) tb = Math.max(4, Math.ceil(T / Math.ceil((2 * nt) / N) / 4) * 4);
+  const tbk = Math.ceil(T / tb);
+  let oc = N * tbk >= 2 * nt ? 1 : Math.min(O8, Math.ceil((2 * nt) / (N * tbk)));
+  const ocw = Math.ceil(O8 / oc) * 8;
+  oc = Math.ceil(O / ocw);
+  const total = N * tbk * oc;
+  if (total < 2 || total > MAX_BLOCKS) return false;
+  ensureWorkers(r);
+  const nw = workers.length;
+  const padB = (r.wino_pad_bytes(m, C, OH, OW) + 63) & ~63;
+  const wsB = (r.wino_ws_bytes(m, C, O, tb) + 63) & ~63;
+  if (!wnPad.ensure(r, padB * N + 64) || !wnWs.ensure(r, wsB * (nw + 1) + 64)) return false;
+  const P0 = (wnPad.ptr + 63) & ~63;
+  const ws0 = (wnWs.ptr + 63) & ~63;
+  for (let n = 0; n < N; n++) r.wino_pad_f32(m, xp + 4 * n * C * H * W, C, H, W, ph, pw, OH, OW, P0 + n * padB);
+  const OHW = OH * OW;
+  launch(
+    r,
+    total,
+    (x) => x.set([8, m, C, OH, OW, u, O, bias, yp, P0, padB, T, tb, tbk, oc, ocw, ws0, wsB]),
+    (blk) => {
+      const n = Math.floor(blk / (tbk * oc));
+      const rest = blk - n * tbk * oc;
+      const ti = Math.floor(rest / oc);
+      const oi = rest - ti * oc;
+      r.wino_tiles_f32(m, P0 + n * padB, C, OH, OW, u, O, oi * ocw, Math.min(O, (oi + 1) * ocw), bias, yp + 4 * n * O * OHW, ti * tb, Math.min(T, (ti + 1) * tb), ws0);
     },
   );
   return true;

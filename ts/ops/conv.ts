@@ -11,8 +11,8 @@
  *
  * Winograd (simd/winograd.ts): 3x3, stride 1, dilation 1, groups 1 f32 forward convs with C, O >= 4
  * run as F(4x4, 3x3) (36 per-frequency GEMMs, 4x fewer multiplies than direct; F(2x2, 3x3) for
- * outputs up to 4x4), on the calling thread at any thread count (so results stay bit-identical for
- * every thread count; serial Winograd beats the 2-thread im2col path 2-4x). Measured 1 thread
+ * outputs up to 4x4), at any thread count (threaded: ts/backend/threads.ts parallelWinograd, units
+ * of tiles x output channels, bit-identical to the serial kernel). Measured 1 thread
  * (Zen 5) against im2col + GEMM: C=O=64 @56x56 4.8 -> 1.4 ms, 128 @28x28 4.4 -> 1.3, 256 @14x14
  * 4.5 -> 1.5, 512 @7x7 5.7 -> 1.6 (F(2x2, 3x3): 2.4, 2.0, 2.0, 2.5). The transformed weights (36/9 = 4x the weight's bytes) are cached per weight tensor
  * (WeakMap, freed by a FinalizationRegistry with the tensor) for leaf weights (ONNX constants,
@@ -21,7 +21,7 @@
  * view of a weight's base is not seen by the cache (PyTorch-style shared version counters would be).
  */
 import { kernels, requireKernels } from '../backend/wasm.js';
-import { parallelConvForward, parallelIm2col } from '../backend/threads.js';
+import { parallelConvForward, parallelIm2col, parallelWinograd } from '../backend/threads.js';
 import { record } from '../autograd/node.js';
 import { Tensor } from '../tensor/tensor.js';
 import { optArgs } from './args.js';
@@ -178,7 +178,13 @@ function winoWeights(w0: Tensor, w: Tensor, m: number, O: number, C: number): { 
 /** y = conv3x3(x, w) + b by Winograd F(m x m, 3 x 3) (x, w, b contiguous f32). */
 function winoForward(x: Tensor, w0: Tensor, w: Tensor, b: Tensor | null, y: Tensor, g: ConvGeo, m: number): void {
   const u = winoWeights(w0, w, m, g.O, g.C);
-  const rc = kernels.wino_conv_f32(m, x._ptr(), g.N, g.C, g.H, g.W, g.ph, g.pw, g.OH, g.OW, u.ptr, g.O, b ? b._ptr() : 0, y._ptr(), winoBlock(m, g.C, g.O));
+  const xp = x._ptr();
+  const bp = b ? b._ptr() : 0;
+  const yp = y._ptr();
+  const TB = winoBlock(m, g.C, g.O);
+  const rc = parallelWinograd(m, g.N, g.C, g.H, g.W, g.ph, g.pw, g.OH, g.OW, u.ptr, g.O, bp, xp, yp, TB)
+    ? 0
+    : kernels.wino_conv_f32(m, xp, g.N, g.C, g.H, g.W, g.ph, g.pw, g.OH, g.OW, u.ptr, g.O, bp, yp, TB);
   if (u.owned) kernels.free(u.ptr);
   if (rc !== 0) throw new RangeError('conv2d(): out of memory allocating Winograd scratch');
 }

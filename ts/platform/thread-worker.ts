@@ -191,6 +191,14 @@ function runBlock(k: Kern, a: Float64Array, b: number, slot: number, ctl: Int32A
     const at = (q: number): number => (q ? q + 4 * i0 : 0);
     if (a[1]) k.adam_step(at(a[4]), at(a[5]), at(a[6]), at(a[7]), at(a[8]), len, a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16]);
     else k.sgd_step(at(a[4]), at(a[5]), at(a[6]), len, a[9], a[10], a[11], a[12], a[13]);
+  } else if (kind === 8) {
+    // Winograd unit: 8 m C OH OW u O bias y P padBytes T tb tileBlocks oChunks oChunkWidth ws0 wsStride
+    const per = a[13] * a[14];
+    const n = Math.floor(b / per);
+    const rest = b - n * per;
+    const ti = Math.floor(rest / a[14]);
+    const oi = rest - ti * a[14];
+    k.wino_tiles_f32(a[1], a[9] + n * a[10], a[2], a[3], a[4], a[5], a[6], oi * a[15], Math.min(a[6], (oi + 1) * a[15]), a[7], a[8] + 4 * n * a[6] * a[3] * a[4], ti * a[12], Math.min(a[11], (ti + 1) * a[12]), a[16] + slot * a[17]);
   } else if (kind === 3) {
     // reduction rows: 3 op kind x o outer k inner rowsPerBlock
     const r0 = b * a[8];
