@@ -1,14 +1,23 @@
-// Winograd convolution for 3x3, stride 1, dilation 1, groups 1 float32 conv2d forward (NCHW input,
-// OIHW weight): F(4x4, 3x3) on 6x6 tiles (m = 4) and F(2x2, 3x3) on 4x4 tiles (m = 2).
+// Winograd convolution for groups-1, dilation-1 float32 conv2d forward (NCHW input, OIHW weight).
+// Variants (the `v` argument of every entry point):
+//   v = 4: F(4x4, 3x3) on 6x6 tiles; v = 2: F(2x2, 3x3) on 4x4 tiles; v = 7: F(4x4, 4x4) on 7x7 tiles.
 //   y = A^T [ sum_c (G g G^T) .* (B^T d B) ] A   per m x m output tile and output channel
+// Stride s > 1 (equal in both dims) by polyphase decomposition: phase (a, b) of the padded input,
+// x_ab[i][j] = x[s i + a - ph][s j + b - pw], is an extra input channel (C' = s*s*C channels) and
+// its sub-kernel w[s u + a][s v + b] (r x r, r = ceil(k / s), zero-extended) the matching weight, so
+// the strided conv is a stride-1 r x r conv over C' channels: resnet's 7x7 stride-2 stem is an
+// F(4x4, 4x4) conv over 12 channels (4x fewer multiplies than direct; 5.5 -> 2.25 ms).
+// F(4x4, 4x4) uses the points 0, 1, -1, 1/2, -1/2, 2, inf (f32 error rms 3.2e-6, max 2.7e-5 at
+// output rms 2.1 for a 12-channel 4x4 sum, ~20x a direct f32 sum's: fine for a network input layer).
 // F(4x4, 3x3) uses the interpolation points 0, 1, -1, 1/2, -1/2, inf (0, +-1, +-2, inf gives the
-// same f32 error: rms 6.6e-5 vs 6.4e-5, max 5.1e-4 vs 6.6e-4 over 64 x 16 outputs of 256-channel
-// sums at output rms 49, tests/gen/winograd_fixtures.py); F(2x2, 3x3) uses 0, 1, -1, inf (rms 9e-6).
+// same f32 error within sampling noise: rms 6.6e-5 vs 6.4e-5 over 64 x 16 outputs of 256-channel
+// sums at output rms 47, tests/gen/winograd_fixtures.py); F(2x2, 3x3) uses 0, 1, -1, inf (rms 9e-6).
 //
 // Data flow of one image (wino_conv_f32):
-//   1. The input is copied once (4x4 transposes) into a zero-padded, channel-interleaved image P [C/4][Hp][Wp][4]
-//      (Hp = TH*m + 2, Wp = TW*m + 2 for the TH x TW tile grid): every tile then reads its n x n
-//      (n = m + 2) patch with plain v128 loads (4 channels per vector), edges and padding included.
+//   1. The input is copied once (stride 1: 4x4 transposes; stride s: phase by phase) into a
+//      zero-padded, channel-interleaved image P [C'/4][Hp][Wp][4] (Hp = TH*m + r - 1, Wp = TW*m +
+//      r - 1 for the TH x TW tile grid): every tile then reads its n x n (n = m + r - 1) patch with
+//      plain v128 loads (4 channels per vector), edges and padding included.
 //   2. Tiles are processed in blocks of TB (a multiple of 4, chosen by the caller so that the
 //      block's transformed input V and GEMM output Y stay in L2). Per block:
 //      a. input transform, SIMD across 4 channels, then a 4x4 transpose per frequency so that V is
@@ -44,11 +53,19 @@ function grow(raw: usize, cap: usize, bytes: usize): usize {
   return heap.alloc(bytes + 64);
 }
 
+// variant -> output tile size m and input tile size n (kernel size r = n - m + 1)
+// @ts-ignore: decorator
+@inline function normV(v: i32): i32 { return v == 2 || v == 7 ? v : 4; }
+// @ts-ignore: decorator
+@inline function tileM(v: i32): i32 { return v == 2 ? 2 : 4; }
+// @ts-ignore: decorator
+@inline function tileN(v: i32): i32 { return v == 2 ? 4 : v == 7 ? 7 : 6; }
+
 // ---- weight transform -----------------------------------------------------------------------------
 
-/** Bytes of the transformed weights for an O x C x 3 x 3 weight (tile output size m = 4 or 2). */
-export function wino_weights_bytes(m: i32, O: i32, C: i32): usize {
-  const n = m + 2;
+/** Bytes of the transformed weights for O output and C' (= s*s*C) input channels. */
+export function wino_weights_bytes(v: i32, O: i32, C: i32): usize {
+  const n = tileN(normV(v));
   return <usize>(n * n) * <usize>((C + 3) >> 2 << 2) * <usize>((O + 7) >> 3 << 3) * 4;
 }
 
@@ -74,37 +91,78 @@ export function wino_weights_bytes(m: i32, O: i32, C: i32): usize {
   return 0.5;
 }
 
+// G rows (7 x 4) for F(4x4, 4x4): row i < 6 is p^j / prod_{q != p} (p - q) for the i-th point p
+// (0, 1, -1, 1/2, -1/2, 2), row 6 (inf) is [0, 0, 0, 1]
+// @ts-ignore: decorator
+@inline function pt7(i: i32): f64 {
+  return i == 0 ? 0.0 : i == 1 ? 1.0 : i == 2 ? -1.0 : i == 3 ? 0.5 : i == 4 ? -0.5 : 2.0;
+}
+function g7(i: i32, j: i32): f64 {
+  if (i == 6) return j == 3 ? 1.0 : 0.0;
+  const p = pt7(i);
+  let d: f64 = 1;
+  for (let q = 0; q < 6; q++) if (q != i) d *= p - pt7(q);
+  let pj: f64 = 1;
+  for (let e = 0; e < j; e++) pj *= p;
+  return pj / d;
+}
+
+// @ts-ignore: decorator
+@inline function gAt(v: i32, i: i32, j: i32): f64 {
+  return v == 7 ? g7(i, j) : v == 4 ? g4(i, j) : g2(i, j);
+}
+
+// (G g)[i, q] for the phase (a, b) sub-kernel of the kh x kw kernel g (zero past its edges)
+function gRow(v: i32, i: i32, q: i32, g: usize, a: i32, b: i32, s: i32, kh: i32, kw: i32, r: i32): f64 {
+  const kx = s * q + b;
+  if (kx >= kw) return 0;
+  let acc: f64 = 0;
+  for (let p = 0; p < r; p++) {
+    const ky = s * p + a;
+    if (ky >= kh) break;
+    const gi = gAt(v, i, p);
+    if (gi != 0) acc += gi * <f64>load<f32>(g + (<usize>(ky * kw + kx) << 2));
+  }
+  return acc;
+}
+
 /**
- * U = G g G^T for every (o, c) of the O x C x 3 x 3 weight w, written to u (wino_weights_bytes) as
- * n*n GEMM B operands: frequency xi at u + xi * C4 * O8 * 32, each holding O8 panels of 8 output
- * channels (panel j at + j * C4 * 32 bytes, channel c's 8 values contiguous); padding is zero.
- * Computed in f64, rounded once.
+ * U = G g G^T for every (o, c') of the O x C x kh x kw weight w at stride s (c' = (a s + b) C + c,
+ * g = the phase (a, b) sub-kernel w[o, c, s u + a, s v + b], zero past kh / kw; r = n - m + 1 must
+ * be >= ceil(kh / s), ceil(kw / s)), written to u (wino_weights_bytes(v, O, s*s*C)) as n*n GEMM B
+ * operands: frequency xi at u + xi * C'4 * O8 * 32, each holding O8 panels of 8 output channels
+ * (panel j at + j * C'4 * 32 bytes, channel c''s 8 values contiguous); padding is zero. Computed
+ * in f64, rounded once.
  */
-export function wino_weights_f32(m: i32, w: usize, O: i32, C: i32, u: usize): void {
-  const n = m + 2;
-  const Cp = (C + 3) >> 2 << 2;
+export function wino_weights_f32(v: i32, w: usize, O: i32, C: i32, kh: i32, kw: i32, s: i32, u: usize): void {
+  v = normV(v);
+  const n = tileN(v);
+  const r = n - tileM(v) + 1;
+  const Cs = C * s * s;
+  const Cp = (Cs + 3) >> 2 << 2;
   const Op = (O + 7) >> 3 << 3;
   const fstride = <usize>Cp * <usize>Op;
   memory.fill(u, 0, <usize>(n * n) * fstride * 4);
   for (let o = 0; o < O; o++) {
     const pj = <usize>(o >> 3);
     const lane = <usize>(o & 7);
-    for (let c = 0; c < C; c++) {
-      const g = w + ((<usize>o * <usize>C + <usize>c) * 9 << 2);
+    for (let c2 = 0; c2 < Cs; c2++) {
+      const ph = c2 / C;
+      const c = c2 - ph * C;
+      const a = ph / s;
+      const b = ph - a * s;
+      const g = w + ((<usize>o * <usize>C + <usize>c) * <usize>(kh * kw) << 2);
       for (let i = 0; i < n; i++) {
-        // row i of G g: t[q] = sum_p G[i,p] g[p,q]
-        let t0: f64 = 0, t1: f64 = 0, t2: f64 = 0;
-        for (let p = 0; p < 3; p++) {
-          const gi: f64 = m == 4 ? g4(i, p) : g2(i, p);
-          if (gi == 0) continue;
-          t0 += gi * <f64>load<f32>(g + (<usize>(p * 3) << 2));
-          t1 += gi * <f64>load<f32>(g + (<usize>(p * 3 + 1) << 2));
-          t2 += gi * <f64>load<f32>(g + (<usize>(p * 3 + 2) << 2));
-        }
+        // row i of G g: t_q = sum_p G[i,p] g[p,q]
+        const t0 = gRow(v, i, 0, g, a, b, s, kh, kw, r);
+        const t1 = gRow(v, i, 1, g, a, b, s, kh, kw, r);
+        const t2 = gRow(v, i, 2, g, a, b, s, kh, kw, r);
+        const t3 = r > 3 ? gRow(v, i, 3, g, a, b, s, kh, kw, r) : 0;
         for (let j = 0; j < n; j++) {
-          const v = m == 4 ? g4(j, 0) * t0 + g4(j, 1) * t1 + g4(j, 2) * t2 : g2(j, 0) * t0 + g2(j, 1) * t1 + g2(j, 2) * t2;
+          let acc = gAt(v, j, 0) * t0 + gAt(v, j, 1) * t1 + gAt(v, j, 2) * t2;
+          if (r > 3) acc += gAt(v, j, 3) * t3;
           const xi = <usize>(i * n + j);
-          store<f32>(u + ((xi * fstride + pj * <usize>Cp * 8 + <usize>c * 8 + lane) << 2), <f32>v);
+          store<f32>(u + ((xi * fstride + pj * <usize>Cp * 8 + <usize>c2 * 8 + lane) << 2), <f32>acc);
         }
       }
     }
@@ -180,6 +238,52 @@ export function wino_weights_f32(m: i32, w: usize, O: i32, C: i32, u: usize): vo
   v128.store(dst + ds, f32x4.add(f32x4.sub(m1, m2), m3));
 }
 
+// F(4,4) input: rows of B^T (points 0, 1, -1, 1/2, -1/2, 2, inf; generated from the exact matrix)
+//   [-1/2 1/4 5/2 -5/4 -2 1 0] [0 1/2 1/4 -9/4 -1 1 0] [0 -1/2 3/4 7/4 -3 1 0] [0 1 3/2 -2 -3/2 1 0]
+//   [0 -1 5/2 0 -5/2 1 0] [0 1/4 0 -5/4 0 1 0] [0 -1/2 1/4 5/2 -5/4 -2 1]
+// @ts-ignore: decorator
+@inline function bt7(src: usize, ss: usize, dst: usize, ds: usize): void {
+  const d0 = v128.load(src);
+  const d1 = v128.load(src + ss);
+  const d2 = v128.load(src + 2 * ss);
+  const d3 = v128.load(src + 3 * ss);
+  const d4 = v128.load(src + 4 * ss);
+  const d5 = v128.load(src + 5 * ss);
+  const d6 = v128.load(src + 6 * ss);
+  const h = f32x4.splat(0.5);
+  const q = f32x4.splat(0.25);
+  const h1 = f32x4.mul(h, d1);
+  const q1 = f32x4.mul(q, d1);
+  const q2 = f32x4.mul(q, d2);
+  v128.store(dst, f32x4.add(f32x4.sub(f32x4.sub(f32x4.add(f32x4.sub(q1, f32x4.mul(h, d0)), f32x4.mul(f32x4.splat(2.5), d2)), f32x4.mul(f32x4.splat(1.25), d3)), f32x4.mul(f32x4.splat(2.0), d4)), d5));
+  v128.store(dst + ds, f32x4.add(f32x4.sub(f32x4.sub(f32x4.add(h1, q2), f32x4.mul(f32x4.splat(2.25), d3)), d4), d5));
+  v128.store(dst + 2 * ds, f32x4.add(f32x4.sub(f32x4.add(f32x4.sub(f32x4.mul(f32x4.splat(0.75), d2), h1), f32x4.mul(f32x4.splat(1.75), d3)), f32x4.mul(f32x4.splat(3.0), d4)), d5));
+  v128.store(dst + 3 * ds, f32x4.add(f32x4.sub(f32x4.sub(f32x4.add(d1, f32x4.mul(f32x4.splat(1.5), d2)), f32x4.mul(f32x4.splat(2.0), d3)), f32x4.mul(f32x4.splat(1.5), d4)), d5));
+  v128.store(dst + 4 * ds, f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(2.5), f32x4.sub(d2, d4)), d5), f32x4.neg(d1)));
+  v128.store(dst + 5 * ds, f32x4.add(f32x4.sub(q1, f32x4.mul(f32x4.splat(1.25), d3)), d5));
+  v128.store(dst + 6 * ds, f32x4.add(f32x4.sub(f32x4.sub(f32x4.add(f32x4.sub(q2, h1), f32x4.mul(f32x4.splat(2.5), d3)), f32x4.mul(f32x4.splat(1.25), d4)), f32x4.mul(f32x4.splat(2.0), d5)), d6));
+}
+
+// F(4,4) output: rows of A^T [1 1 1 1 1 1 0] [0 1 -1 1/2 -1/2 2 0] [0 1 1 1/4 1/4 4 0] [0 1 -1 1/8 -1/8 8 1]
+// @ts-ignore: decorator
+@inline function at7(src: usize, ss: usize, dst: usize, ds: usize): void {
+  const m0 = v128.load(src);
+  const m1 = v128.load(src + ss);
+  const m2 = v128.load(src + 2 * ss);
+  const m3 = v128.load(src + 3 * ss);
+  const m4 = v128.load(src + 4 * ss);
+  const m5 = v128.load(src + 5 * ss);
+  const m6 = v128.load(src + 6 * ss);
+  const a = f32x4.add(m1, m2);
+  const b = f32x4.sub(m1, m2);
+  const c = f32x4.add(m3, m4);
+  const d = f32x4.sub(m3, m4);
+  v128.store(dst, f32x4.add(f32x4.add(f32x4.add(m0, a), c), m5));
+  v128.store(dst + ds, f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(0.5), d)), f32x4.mul(f32x4.splat(2.0), m5)));
+  v128.store(dst + 2 * ds, f32x4.add(f32x4.add(a, f32x4.mul(f32x4.splat(0.25), c)), f32x4.mul(f32x4.splat(4.0), m5)));
+  v128.store(dst + 3 * ds, f32x4.add(f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(0.125), d)), f32x4.mul(f32x4.splat(8.0), m5)), m6));
+}
+
 // 4x4 transpose of the vectors at s, s + ss, s + 2ss, s + 3ss into d, d + ds, ...
 // @ts-ignore: decorator
 @inline function transpose4(s: usize, ss: usize, d: usize, ds: usize): void {
@@ -237,29 +341,56 @@ function wkern(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize): void {
 // driver over them. Every output element goes through the same instructions however the tiles and
 // output channels are split into units, so results are bit-identical for any thread count.
 
-/** Bytes of the padded channel-interleaved image of one input image (wino_pad_f32). */
-export function wino_pad_bytes(m: i32, C: i32, OH: i32, OW: i32): usize {
-  if (m != 2) m = 4;
+/** Bytes of the padded channel-interleaved image of one input image with C' (= s*s*C) channels. */
+export function wino_pad_bytes(v: i32, C: i32, OH: i32, OW: i32): usize {
+  v = normV(v);
+  const m = tileM(v);
+  const e = tileN(v) - m;
   const TH = (OH + m - 1) / m;
   const TW = (OW + m - 1) / m;
-  return <usize>((C + 3) >> 2) * <usize>(TH * m + 2) * <usize>(TW * m + 2) * 16;
+  return <usize>((C + 3) >> 2) * <usize>(TH * m + e) * <usize>(TW * m + e) * 16;
 }
 
 /**
- * 1. The image x [C, H, W] copied (4x4 transposes) into the zero-padded channel-interleaved P
- * [C/4][Hp][Wp][4] (16-byte aligned, wino_pad_bytes long).
+ * 1. The image x [C, H, W] copied into the zero-padded channel-interleaved P [C'/4][Hp][Wp][4]
+ * (16-byte aligned, wino_pad_bytes(v, s*s*C, ...) long): P[c'][py][px] = x[c][s py + a - ph][s px
+ * + b - pw] for c' = (a s + b) C + c (stride 1: c' = c, copied by 4x4 transposes).
  */
-export function wino_pad_f32(m: i32, x: usize, C: i32, H: i32, W: i32, ph: i32, pw: i32, OH: i32, OW: i32, P: usize): void {
-  if (m != 2) m = 4;
+export function wino_pad_f32(v: i32, x: usize, C: i32, H: i32, W: i32, s: i32, ph: i32, pw: i32, OH: i32, OW: i32, P: usize): void {
+  v = normV(v);
+  const m = tileM(v);
+  const e = tileN(v) - m;
   const TH = (OH + m - 1) / m;
   const TW = (OW + m - 1) / m;
-  const C4 = (C + 3) >> 2;
-  const Hp = TH * m + 2;
-  const Wp = TW * m + 2;
+  const Cs = C * s * s;
+  const C4 = (Cs + 3) >> 2;
+  const Hp = TH * m + e;
+  const Wp = TW * m + e;
   const rowP = <usize>Wp * 16;
   const planeP = <usize>Hp * rowP;
   const HW = <usize>H * <usize>W;
   memory.fill(P, 0, <usize>C4 * planeP);
+  if (s != 1) {
+    for (let c2 = 0; c2 < Cs; c2++) {
+      const phs = c2 / C;
+      const c = c2 - phs * C;
+      const a = phs / s;
+      const b = phs - a * s;
+      const xc = x + ((<usize>c * HW) << 2);
+      const pc = P + <usize>(c2 >> 2) * planeP + (<usize>(c2 & 3) << 2);
+      for (let py = 0; py < Hp; py++) {
+        const iy = s * py + a - ph;
+        if (<u32>iy >= <u32>H) continue;
+        const xr = xc + ((<usize>iy * <usize>W) << 2);
+        const dst = pc + <usize>py * rowP;
+        for (let px = 0; px < Wp; px++) {
+          const ix = s * px + b - pw;
+          if (<u32>ix < <u32>W) store<f32>(dst + (<usize>px << 4), load<f32>(xr + (<usize>ix << 2)));
+        }
+      }
+    }
+    return;
+  }
   // (4 channels at a time: 4 row loads, a 4x4 transpose, 4 stores; channels past C read as 0)
   const y0 = max(0, ph), y1 = min(Hp, H + ph);
   const x0 = max(0, pw), x1 = min(Wp, W + pw);
@@ -284,11 +415,10 @@ export function wino_pad_f32(m: i32, x: usize, C: i32, H: i32, W: i32, ph: i32, 
 }
 
 /** Bytes of the per-thread workspace of wino_tiles_f32 for blocks of up to TB tiles. */
-export function wino_ws_bytes(m: i32, C: i32, O: i32, TB: i32): usize {
-  if (m != 2) m = 4;
-  const n = m + 2;
+export function wino_ws_bytes(v: i32, C: i32, O: i32, TB: i32): usize {
+  const n = tileN(normV(v));
   const tb = <usize>((max(TB, 4) + 3) >> 2 << 2);
-  return 64 + 5 * 36 * 16 + <usize>(n * n) * tb * (<usize>((C + 3) >> 2 << 2) + <usize>((O + 7) >> 3 << 3)) * 4 + 128;
+  return 64 + 5 * 49 * 16 + <usize>(n * n) * tb * (<usize>((C + 3) >> 2 << 2) + <usize>((O + 7) >> 3 << 3)) * 4 + 128;
 }
 
 /**
@@ -297,9 +427,10 @@ export function wino_ws_bytes(m: i32, C: i32, O: i32, TB: i32): usize {
  * the output transform + bias into y [O, OH, OW] (the image's output). ws: wino_ws_bytes(m, C, O,
  * TB) bytes of scratch.
  */
-export function wino_tiles_f32(m: i32, P: usize, C: i32, OH: i32, OW: i32, u: usize, O: i32, o0: i32, o1: i32, bias: usize, y: usize, t0: i32, t1: i32, ws: usize): void {
-  if (m != 2) m = 4;
-  const n = m + 2;
+export function wino_tiles_f32(v: i32, P: usize, C: i32, OH: i32, OW: i32, u: usize, O: i32, o0: i32, o1: i32, bias: usize, y: usize, t0: i32, t1: i32, ws: usize): void {
+  v = normV(v);
+  const m = tileM(v);
+  const n = tileN(v);
   const nn = n * n;
   const TH = (OH + m - 1) / m;
   const TW = (OW + m - 1) / m;
@@ -315,11 +446,11 @@ export function wino_tiles_f32(m: i32, P: usize, C: i32, OH: i32, OW: i32, u: us
   const C4 = (C + 3) >> 2;
   const Cp = C4 << 2;
   const Op = ((O + 7) >> 3) << 3;
-  const rowP = <usize>(TW * m + 2) * 16;
-  const planeP = <usize>(TH * m + 2) * rowP;
+  const rowP = <usize>(TW * m + n - m) * 16;
+  const planeP = <usize>(TH * m + n - m) * rowP;
   const S = (ws + 63) & ~(<usize>63); // 4 tiles x nn vectors
-  const R = S + 4 * 36 * 16;            // row-pass buffer (nn vectors)
-  const V = R + 36 * 16;
+  const R = S + 4 * 49 * 16;            // row-pass buffer (nn vectors)
+  const V = R + 49 * 16;
   const vxi = <usize>np * <usize>Cp * 16; // bytes per frequency in V
   const Yb = V + <usize>nn * vxi;
   const yxi = <usize>TB * <usize>Op * 4;  // bytes per frequency in Y
@@ -336,10 +467,13 @@ export function wino_tiles_f32(m: i32, P: usize, C: i32, OH: i32, OW: i32, u: us
         const tx = t - ty * TW;
         const src = pg + <usize>(ty * m) * rowP + (<usize>(tx * m) << 4);
         const dst = S + <usize>(l * nn) * 16;
-        if (m == 4) {
+        if (v == 4) {
           // rows: R[i][j] = (d[i] B)[j]; columns: S[i][j] = (B^T R)[i][j]
           for (let i = 0; i < 6; i++) bt6(src + <usize>i * rowP, 16, R + <usize>(i * 6) * 16, 16);
           for (let j = 0; j < 6; j++) bt6(R + <usize>j * 16, 96, dst + <usize>j * 16, 96);
+        } else if (v == 7) {
+          for (let i = 0; i < 7; i++) bt7(src + <usize>i * rowP, 16, R + <usize>(i * 7) * 16, 16);
+          for (let j = 0; j < 7; j++) bt7(R + <usize>j * 16, 112, dst + <usize>j * 16, 112);
         } else {
           for (let i = 0; i < 4; i++) bt4(src + <usize>i * rowP, 16, R + <usize>(i * 4) * 16, 16);
           for (let j = 0; j < 4; j++) bt4(R + <usize>j * 16, 64, dst + <usize>j * 16, 64);
@@ -385,9 +519,12 @@ export function wino_tiles_f32(m: i32, P: usize, C: i32, OH: i32, OW: i32, u: us
         }
       }
       // R[i][j] (i < n, j < m) = (M[i] A)[j]; S[i][j] (i, j < m) = (A^T R)[i][j] + bias
-      if (m == 4) {
+      if (v == 4) {
         for (let i = 0; i < 6; i++) at6(src + <usize>(i * 6) * yxi, yxi, R + <usize>(i * 4) * 16, 16);
         for (let j = 0; j < 4; j++) at6(R + <usize>j * 16, 64, S + <usize>j * 16, 64);
+      } else if (v == 7) {
+        for (let i = 0; i < 7; i++) at7(src + <usize>(i * 7) * yxi, yxi, R + <usize>(i * 4) * 16, 16);
+        for (let j = 0; j < 4; j++) at7(R + <usize>j * 16, 64, S + <usize>j * 16, 64);
       } else {
         for (let i = 0; i < 4; i++) at4(src + <usize>(i * 4) * yxi, yxi, R + <usize>(i * 2) * 16, 16);
         for (let j = 0; j < 2; j++) at4(R + <usize>j * 16, 32, S + <usize>j * 16, 32);
@@ -407,12 +544,12 @@ export function wino_tiles_f32(m: i32, P: usize, C: i32, OH: i32, OW: i32, u: us
         const yr = yo + ((<usize>i * <usize>OW) << 2);
         for (let ch = 0; ch < nch; ch++) {
           const dst = yr + ((<usize>ch * OHW) << 2);
-          const v = m == 4 ? v128.load(R + <usize>ch * 16) : v128.load(R + <usize>ch * 8);
-          if (cols == 4) v128.store(dst, v);
+          const vec = m == 4 ? v128.load(R + <usize>ch * 16) : v128.load(R + <usize>ch * 8);
+          if (cols == 4) v128.store(dst, vec);
           else {
-            store<f32>(dst, f32x4.extract_lane(v, 0));
-            if (cols > 1) store<f32>(dst, f32x4.extract_lane(v, 1), 4);
-            if (cols > 2) store<f32>(dst, f32x4.extract_lane(v, 2), 8);
+            store<f32>(dst, f32x4.extract_lane(vec, 0));
+            if (cols > 1) store<f32>(dst, f32x4.extract_lane(vec, 1), 4);
+            if (cols > 2) store<f32>(dst, f32x4.extract_lane(vec, 2), 8);
           }
         }
       }
@@ -421,30 +558,32 @@ export function wino_tiles_f32(m: i32, P: usize, C: i32, OH: i32, OW: i32, u: us
 }
 
 /**
- * y [N, O, OH, OW] = conv3x3(x [N, C, H, W], weight) (+ bias[O] when bias != 0), stride 1,
- * dilation 1, leading paddings ph, pw (OH = H + 2 ph - 2 in the symmetric case; any OH, OW with
- * the image zero-extended are fine). u: wino_weights_f32(m, ...) of the weight. TB: tiles per
- * block (rounded up to a multiple of 4). Serial (scratch grown here). Returns 0, or -1 if scratch
- * could not be allocated.
+ * y [N, O, OH, OW] = conv2d(x [N, C, H, W], weight) (+ bias[O] when bias != 0): stride s, dilation
+ * 1, leading paddings ph, pw, kernel of at most r x r per phase (r = n - m + 1; v = 4, 2: 3x3 at
+ * stride 1, v = 7: e.g. 7x7 at stride 2); any OH, OW with the image zero-extended are fine.
+ * u: wino_weights_f32(v, ...) of the weight. TB: tiles per block (rounded up to a multiple of 4).
+ * Serial (scratch grown here). Returns 0, or -1 if scratch could not be allocated.
  */
-export function wino_conv_f32(m: i32, x: usize, N: i32, C: i32, H: i32, W: i32, ph: i32, pw: i32, OH: i32, OW: i32, u: usize, O: i32, bias: usize, y: usize, TB: i32): i32 {
-  if (m != 2) m = 4;
+export function wino_conv_f32(v: i32, x: usize, N: i32, C: i32, H: i32, W: i32, s: i32, ph: i32, pw: i32, OH: i32, OW: i32, u: usize, O: i32, bias: usize, y: usize, TB: i32): i32 {
+  v = normV(v);
+  const m = tileM(v);
   const TH = (OH + m - 1) / m;
   const TW = (OW + m - 1) / m;
   const T = TH * TW;
   if (N <= 0 || O <= 0 || T <= 0) return 0;
+  const Cs = C * s * s;
   TB = max(4, (min(TB, T) + 3) >> 2 << 2);
-  const bytesP = wino_pad_bytes(m, C, OH, OW);
-  const bytesW = wino_ws_bytes(m, C, O, TB);
+  const bytesP = wino_pad_bytes(v, Cs, OH, OW);
+  const bytesW = wino_ws_bytes(v, Cs, O, TB);
   rawP = grow(rawP, capP, bytesP); if (rawP == 0) { capP = 0; return -1; } capP = max(capP, bytesP);
   rawV = grow(rawV, capV, bytesW); if (rawV == 0) { capV = 0; return -1; } capV = max(capV, bytesW);
   const P = (rawP + 63) & ~(<usize>63);
   const HW = <usize>H * <usize>W;
   const OHW = <usize>OH * <usize>OW;
   for (let img = 0; img < N; img++) {
-    wino_pad_f32(m, x + ((<usize>img * <usize>C * HW) << 2), C, H, W, ph, pw, OH, OW, P);
+    wino_pad_f32(v, x + ((<usize>img * <usize>C * HW) << 2), C, H, W, s, ph, pw, OH, OW, P);
     const yi = y + ((<usize>img * <usize>O * OHW) << 2);
-    for (let t0 = 0; t0 < T; t0 += TB) wino_tiles_f32(m, P, C, OH, OW, u, O, 0, O, bias, yi, t0, min(T, t0 + TB), rawV);
+    for (let t0 = 0; t0 < T; t0 += TB) wino_tiles_f32(v, P, Cs, OH, OW, u, O, 0, O, bias, yi, t0, min(T, t0 + TB), rawV);
   }
   return 0;
 }

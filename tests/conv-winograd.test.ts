@@ -1,7 +1,8 @@
-// Winograd 3x3 conv2d (simd/winograd.ts via ts/ops/conv.ts) against PyTorch fixtures
+// Winograd conv2d (simd/winograd.ts via ts/ops/conv.ts) against PyTorch fixtures
 // (tests/gen/winograd_fixtures.py -> tests/fixtures/conv/winograd.json, float64 reference outputs)
-// and against the im2col + GEMM path, forcing each variant (F(2x2,3x3), F(4x4,3x3), auto): odd and
-// tiny images (1x1, 2x5, 3x3, 7x7, 13x13), C = 1 / O = 1, odd channel counts, zero / wide /
+// and against the im2col + GEMM path, forcing each variant (F(2x2,3x3), F(4x4,3x3), auto; strided
+// and 4x4-per-phase kernels: F(4x4,4x4) over stride-2 phases): odd and tiny images (1x1, 2x5, 3x3,
+// 7x7, 13x13), 7x7 / 8x8 / 5x5 / 6x5 stride 2, 4x4 stride 1, C = 1 / O = 1, odd channel counts, zero / wide /
 // asymmetric padding, batch 2, bias or not, non-contiguous input; the transformed-weight cache
 // (reused, invalidated by in-place updates of the weight, per-call for non-leaf weights); autograd
 // through a Winograd forward; convs Winograd does not apply to; bit-identical results at 1 and 2
@@ -14,7 +15,7 @@ import { _setWinograd } from '../ts/ops/conv.js';
 import { setGemmThreshold } from '../ts/backend/threads.js';
 
 interface TJ { shape: number[]; data: number[] }
-interface Case { name: string; x: TJ; w: TJ; b: TJ | null; padding: number | number[]; transposeInput: boolean; out: TJ }
+interface Case { name: string; x: TJ; w: TJ; b: TJ | null; padding: number | number[]; stride: number; transposeInput: boolean; out: TJ }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/conv/winograd.json', import.meta.url), 'utf8')) as { cases: Case[] };
 
 const mk = (t: TJ): Tensor => torch.tensor(t.data, { dtype: 'float32' }).reshape(t.shape);
@@ -32,7 +33,7 @@ function relErr(a: Tensor, e: ArrayLike<number>): number {
 function run(c: Case): Tensor {
   let x = mk(c.x);
   if (c.transposeInput) x = x.transpose(2, 3);
-  return torch.conv2d(x, mk(c.w), c.b ? mk(c.b) : null, { padding: c.padding });
+  return torch.conv2d(x, mk(c.w), c.b ? mk(c.b) : null, { padding: c.padding, stride: c.stride });
 }
 
 afterEach(() => {
@@ -46,7 +47,8 @@ describe('Winograd conv2d vs PyTorch (float64 reference)', () => {
         _setWinograd(mode);
         const y = run(c);
         expect(y.shape).toEqual(c.out.shape);
-        // measured max: F(2x2) 3e-7, F(4x4) 1.3e-6 over these cases
+        // measured max over these cases: im2col 8.9e-7; forced f2 8.2e-6 (a F(4x4,4x4) case),
+        // forced f4 1.2e-5 (F(4x4,3x3), 32 channels), auto 9.2e-6
         expect(relErr(y, c.out.data)).toBeLessThan(TOL);
       });
     }
@@ -63,6 +65,27 @@ describe('Winograd conv2d vs im2col + GEMM', () => {
     [1, 8, 5, 5, 8, 0],
     [1, 5, 4, 4, 3, [2, 0]],
   ];
+  const strided: [number, number, number, number, number, [number, number], number, number | [number, number]][] = [
+    // N, C, H, W, O, kernel, stride, padding
+    [1, 3, 64, 64, 16, [7, 7], 2, 3],
+    [2, 5, 21, 18, 12, [7, 7], 2, 3],
+    [1, 8, 30, 30, 8, [5, 5], 2, 2],
+    [1, 6, 16, 16, 10, [4, 4], 1, [1, 2]],
+    [1, 3, 3, 2, 4, [7, 7], 2, 3],
+  ];
+  for (const [N, C, H, W, O, k, stride, padding] of strided) {
+    it(`N=${N} C=${C} ${H}x${W} O=${O} ${k.join('x')} stride ${stride} padding ${JSON.stringify(padding)}`, () => {
+      const x = torch.randn([N, C, H, W]);
+      const w = torch.randn([O, C, k[0], k[1]]).mul(1 / Math.sqrt(C * k[0] * k[1]));
+      const b = torch.randn([O]);
+      _setWinograd('off');
+      const e = torch.conv2d(x, w, b, { padding, stride }).dataSync() as Float32Array;
+      for (const mode of ['f2', 'f4', 'auto'] as const) {
+        _setWinograd(mode);
+        expect(relErr(torch.conv2d(x, w, b, { padding, stride }), e)).toBeLessThan(TOL);
+      }
+    });
+  }
   for (const [N, C, H, W, O, padding] of shapes) {
     it(`N=${N} C=${C} ${H}x${W} O=${O} padding ${JSON.stringify(padding)}`, () => {
       const x = torch.randn([N, C, H, W]);
@@ -141,15 +164,16 @@ describe('Winograd transformed-weight cache', () => {
   });
 });
 
-describe('convs Winograd does not apply to still match PyTorch-style direct results', () => {
-  it('stride 2, dilation 2, groups 2 and 5x5 kernels under a forced Winograd mode', () => {
+describe('convs Winograd does not apply to run the im2col path', () => {
+  it('dilation 2, groups 2, 5x5 at stride 1, stride 3, unequal strides under a forced Winograd mode', () => {
     const x = torch.randn([1, 8, 11, 11]);
     for (const [w, opts] of [
-      [torch.randn([8, 8, 3, 3]), { padding: 1, stride: 2 }],
       [torch.randn([8, 8, 3, 3]), { padding: 2, dilation: 2 }],
       [torch.randn([8, 4, 3, 3]), { padding: 1, groups: 2 }],
       [torch.randn([8, 8, 5, 5]), { padding: 2 }],
-    ] as [Tensor, Record<string, number>][]) {
+      [torch.randn([8, 8, 7, 7]), { padding: 3, stride: 3 }],
+      [torch.randn([8, 8, 7, 7]), { padding: 3, stride: [2, 1] }],
+    ] as [Tensor, Record<string, unknown>][]) {
       _setWinograd('off');
       const ref = torch.conv2d(x, w, null, opts).dataSync() as Float32Array;
       _setWinograd('f4');

@@ -51,10 +51,10 @@ interface RawKernels {
   adam_step(p: number, g: number, m: number, v: number, vmax: number, n: number, beta1: number, beta2: number, eps: number, wd: number, pmul: number, negStep: number, bc2s: number, flags: number): void;
   sgd_step(p: number, g: number, buf: number, n: number, lr: number, momentum: number, dampening: number, wd: number, flags: number): void;
   im2col_f32(x: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, OH: number, OW: number, col: number): void;
-  wino_pad_bytes(m: number, C: number, OH: number, OW: number): number;
-  wino_pad_f32(m: number, x: number, C: number, H: number, W: number, ph: number, pw: number, OH: number, OW: number, P: number): void;
-  wino_ws_bytes(m: number, C: number, O: number, TB: number): number;
-  wino_tiles_f32(m: number, P: number, C: number, OH: number, OW: number, u: number, O: number, o0: number, o1: number, bias: number, y: number, t0: number, t1: number, ws: number): void;
+  wino_pad_bytes(v: number, C: number, OH: number, OW: number): number;
+  wino_pad_f32(v: number, x: number, C: number, H: number, W: number, s: number, ph: number, pw: number, OH: number, OW: number, P: number): void;
+  wino_ws_bytes(v: number, C: number, O: number, TB: number): number;
+  wino_tiles_f32(v: number, P: number, C: number, OH: number, OW: number, u: number, O: number, o0: number, o1: number, bias: number, y: number, t0: number, t1: number, ws: number): void;
 }
 
 // control block layout (i32 indices) — keep in step with ts/platform/thread-worker.ts
@@ -511,14 +511,17 @@ export function parallelConvForward(g: ConvShape, xp: number, wp: number, yp: nu
  * bit-identical to the serial wino_conv_f32. Returns false (nothing done) for the serial path.
  */
 export function parallelWinograd(
-  m: number, N: number, C: number, H: number, W: number, ph: number, pw: number, OH: number, OW: number,
+  v: number, N: number, C: number, H: number, W: number, s: number, ph: number, pw: number, OH: number, OW: number,
   u: number, O: number, bias: number, xp: number, yp: number, TB: number,
 ): boolean {
   const r = raw;
   const nt = threads;
   if (!r || nt <= 1) return false;
+  const m = v === 2 ? 2 : 4;
+  const n = v === 2 ? 4 : v === 7 ? 7 : 6;
+  const Cs = C * s * s;
   const T = Math.ceil(OH / m) * Math.ceil(OW / m);
-  if (N * T * (m + 2) * (m + 2) * C * O < gemmThreshold) return false;
+  if (N * T * n * n * Cs * O < gemmThreshold) return false;
   const O8 = Math.ceil(O / 8);
   let tb = Math.max(4, Math.ceil(Math.min(TB, T) / 4) * 4);
   if (N * Math.ceil(T / tb) < 2 * nt) tb = Math.max(4, Math.ceil(T / Math.ceil((2 * nt) / N) / 4) * 4);
@@ -530,23 +533,23 @@ export function parallelWinograd(
   if (total < 2 || total > MAX_BLOCKS) return false;
   ensureWorkers(r);
   const nw = workers.length;
-  const padB = (r.wino_pad_bytes(m, C, OH, OW) + 63) & ~63;
-  const wsB = (r.wino_ws_bytes(m, C, O, tb) + 63) & ~63;
+  const padB = (r.wino_pad_bytes(v, Cs, OH, OW) + 63) & ~63;
+  const wsB = (r.wino_ws_bytes(v, Cs, O, tb) + 63) & ~63;
   if (!wnPad.ensure(r, padB * N + 64) || !wnWs.ensure(r, wsB * (nw + 1) + 64)) return false;
   const P0 = (wnPad.ptr + 63) & ~63;
   const ws0 = (wnWs.ptr + 63) & ~63;
-  for (let n = 0; n < N; n++) r.wino_pad_f32(m, xp + 4 * n * C * H * W, C, H, W, ph, pw, OH, OW, P0 + n * padB);
+  for (let i = 0; i < N; i++) r.wino_pad_f32(v, xp + 4 * i * C * H * W, C, H, W, s, ph, pw, OH, OW, P0 + i * padB);
   const OHW = OH * OW;
   launch(
     r,
     total,
-    (x) => x.set([8, m, C, OH, OW, u, O, bias, yp, P0, padB, T, tb, tbk, oc, ocw, ws0, wsB]),
+    (x) => x.set([8, v, Cs, OH, OW, u, O, bias, yp, P0, padB, T, tb, tbk, oc, ocw, ws0, wsB]),
     (blk) => {
-      const n = Math.floor(blk / (tbk * oc));
-      const rest = blk - n * tbk * oc;
+      const i = Math.floor(blk / (tbk * oc));
+      const rest = blk - i * tbk * oc;
       const ti = Math.floor(rest / oc);
       const oi = rest - ti * oc;
-      r.wino_tiles_f32(m, P0 + n * padB, C, OH, OW, u, O, oi * ocw, Math.min(O, (oi + 1) * ocw), bias, yp + 4 * n * O * OHW, ti * tb, Math.min(T, (ti + 1) * tb), ws0);
+      r.wino_tiles_f32(v, P0 + i * padB, Cs, OH, OW, u, O, oi * ocw, Math.min(O, (oi + 1) * ocw), bias, yp + 4 * i * O * OHW, ti * tb, Math.min(T, (ti + 1) * tb), ws0);
     },
   );
   return true;

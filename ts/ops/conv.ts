@@ -44,9 +44,9 @@ declare module '../backend/wasm.js' {
 requireKernels('im2col_f32', 'col2im_f32', 'dwconv2d_f32', 'add_channel_bias_f32', 'dwconv2d_bwd_input_f32', 'dwconv2d_bwd_weight_f32');
 declare module '../backend/wasm.js' {
   interface KernelExports {
-    wino_weights_bytes(m: number, O: number, C: number): number;
-    wino_weights_f32(m: number, w: number, O: number, C: number, u: number): void;
-    wino_conv_f32(m: number, x: number, N: number, C: number, H: number, W: number, ph: number, pw: number, OH: number, OW: number, u: number, O: number, bias: number, y: number, TB: number): number;
+    wino_weights_bytes(v: number, O: number, C: number): number;
+    wino_weights_f32(v: number, w: number, O: number, C: number, kh: number, kw: number, s: number, u: number): void;
+    wino_conv_f32(v: number, x: number, N: number, C: number, H: number, W: number, s: number, ph: number, pw: number, OH: number, OW: number, u: number, O: number, bias: number, y: number, TB: number): number;
   }
 }
 requireKernels('wino_weights_bytes', 'wino_weights_f32', 'wino_conv_f32');
@@ -104,7 +104,11 @@ function im2colBand(g: ConvGeo, x: number, C: number, r0: number, nr: number, co
 
 // ---- Winograd (3x3, stride 1, dilation 1, groups 1; kernels in simd/winograd.ts) ----------------
 
-/** Winograd policy: 'auto' (measured thresholds), 'off', or forced F(2x2,3x3) / F(4x4,3x3) wherever applicable. */
+/**
+ * Winograd policy: 'auto' (measured thresholds), 'off', or forced wherever applicable: 'f4' F(4x4,3x3)
+ * for 3x3 stride 1 and kernels of up to 3x3 per stride-2 phase, F(4x4,4x4) for up to 4x4 per phase;
+ * 'f2' the same with F(2x2,3x3) in place of F(4x4,3x3).
+ */
 type WinoMode = 'auto' | 'off' | 'f2' | 'f4';
 let winoMode: WinoMode = 'auto';
 
@@ -117,40 +121,58 @@ export function _setWinograd(mode: WinoMode): WinoMode {
 }
 
 /** Transformed weights of one weight tensor: wasm block, tile size, and the versions it was made from. */
-interface WinoWeights { ptr: number; bytes: number; m: number; version: number; baseVersion: number }
+interface WinoWeights { ptr: number; bytes: number; kind: number; version: number; baseVersion: number }
 const winoCache = new WeakMap<Tensor, WinoWeights>();
 const winoFree: { register(o: object, ptr: number, token: object): void; unregister(token: object): void } | null =
   typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<number>((ptr) => kernels.free(ptr)) : null;
 
-/** Tile output size (4: F(4x4,3x3), 2: F(2x2,3x3)) for this conv, or 0 for im2col + GEMM. */
-function winoTile(g: ConvGeo): number {
-  if (winoMode === 'off' || g.kh !== 3 || g.kw !== 3 || g.sh !== 1 || g.sw !== 1 || g.dh !== 1 || g.dw !== 1 || g.groups !== 1) return 0;
-  if (winoMode === 'f2') return 2;
-  if (winoMode === 'f4') return 4;
-  // measured (1 thread): im2col wins only for C < 4 (a 3-channel image input: 28x28 equal, 112x112
-  // 1.1x, 224x224 1.1x faster than F(4x4)); F(2x2) wins for outputs up to 4x4 (one F(4x4) tile)
-  if (g.C < 4 || g.O < 4) return 0;
+/**
+ * The Winograd variant for this conv (simd/winograd.ts: 4 F(4x4,3x3), 2 F(2x2,3x3), 7 F(4x4,4x4);
+ * strides 2 by phases, so the per-phase kernel is r = ceil(k / 2)), or 0 for im2col + GEMM.
+ */
+function winoVariant(g: ConvGeo): number {
+  if (winoMode === 'off' || g.groups !== 1 || g.dh !== 1 || g.dw !== 1 || g.sh !== g.sw || g.sh > 2) return 0;
+  const s = g.sh;
+  const r = Math.max(Math.ceil(g.kh / s), Math.ceil(g.kw / s));
+  if (r > 4 || (r < 3 && s === 1)) return 0;
+  if (winoMode !== 'auto') {
+    if (r === 4) return 7;
+    return winoMode === 'f2' ? 2 : 4;
+  }
+  if (s === 1 && r === 3) {
+    // measured (1 thread): im2col wins only for C < 4 (a 3-channel image input: 28x28 equal, 112x112
+    // 1.1x, 224x224 1.1x faster than F(4x4)); F(2x2) wins for outputs up to 4x4 (one F(4x4) tile)
+    if (g.C < 4 || g.O < 4) return 0;
+    return g.OH <= 4 && g.OW <= 4 ? 2 : 4;
+  }
+  // measured (1 thread, im2col -> Winograd): resnet's 7x7 stride-2 stem (C = 3, 224x224, O = 64)
+  // 5.5 -> 2.25 ms (F(4x4,4x4) over 12 phase channels), at 112x112 1.33 -> 0.58, at 32x32 0.12 ->
+  // 0.06; 7x7 s2 C = 16 @56 1.13 -> 0.37; 5x5 s2 (F(4x4,3x3) over 4C) C = 3 @224 1.56 -> 1.05,
+  // C = 16 @56 0.59 -> 0.27; 4x4 s1 C = 16 @56 1.14 -> 0.41. 3x3 s2 (r = 2) saves no multiplies.
+  if (g.O < 4 || r < 3 || (r === 3 && g.kh * g.kw < 16)) return 0;
+  if (r === 4) return 7;
   return g.OH <= 4 && g.OW <= 4 ? 2 : 4;
 }
 
 /** Tiles per block: the block's transformed input and GEMM outputs (n*n*TB*(C+O) floats) in ~L2. */
-function winoBlock(m: number, C: number, O: number): number {
-  const n = m + 2;
+function winoBlock(v: number, C: number, O: number): number {
+  const n = v === 2 ? 4 : v === 7 ? 7 : 6;
   return Math.max(4, Math.min(64, Math.floor((384 * 1024) / (n * n * 4 * (C + O + 8)) / 4) * 4));
 }
 
 /**
- * The transformed weights of w0 (contiguous f32 copy w): cached per weight tensor for leaf tensors
- * (ONNX constants, parameters; re-made when the tensor's version changes), made per call otherwise
- * (`owned` true: the caller frees ptr).
+ * The transformed weights of w0 (contiguous f32 copy w) for variant v at stride s: cached per weight
+ * tensor for leaf tensors (ONNX constants, parameters; re-made when the tensor's or its base's
+ * version changes), made per call otherwise (`owned` true: the caller frees ptr).
  */
-function winoWeights(w0: Tensor, w: Tensor, m: number, O: number, C: number): { ptr: number; owned: boolean } {
-  const bytes = kernels.wino_weights_bytes(m, O, C);
+function winoWeights(w0: Tensor, w: Tensor, v: number, s: number, g: ConvGeo): { ptr: number; owned: boolean } {
+  const bytes = kernels.wino_weights_bytes(v, g.O, g.C * s * s);
+  const kind = v * 8 + s;
   const leaf = w0.gradFn === null;
   const version = w0._version;
   const baseVersion = w0._base ? w0._base._version : 0;
   const hit = leaf ? winoCache.get(w0) : undefined;
-  if (hit && hit.m === m && hit.version === version && hit.baseVersion === baseVersion) return { ptr: hit.ptr, owned: false };
+  if (hit && hit.kind === kind && hit.version === version && hit.baseVersion === baseVersion) return { ptr: hit.ptr, owned: false };
   let ptr = hit && hit.bytes === bytes ? hit.ptr : 0;
   if (!ptr) {
     if (hit) {
@@ -161,30 +183,31 @@ function winoWeights(w0: Tensor, w: Tensor, m: number, O: number, C: number): { 
     ptr = kernels.alloc(bytes);
     if (!ptr) throw new RangeError(`conv2d(): out of memory allocating ${bytes} bytes of Winograd weights`);
   }
-  kernels.wino_weights_f32(m, w._ptr(), O, C, ptr);
+  kernels.wino_weights_f32(v, w._ptr(), g.O, g.C, g.kh, g.kw, s, ptr);
   if (!leaf) return { ptr, owned: true };
   if (hit && hit.ptr === ptr) {
-    hit.m = m;
+    hit.kind = kind;
     hit.version = version;
     hit.baseVersion = baseVersion;
   } else {
-    const e: WinoWeights = { ptr, bytes, m, version, baseVersion };
+    const e: WinoWeights = { ptr, bytes, kind, version, baseVersion };
     winoCache.set(w0, e);
     winoFree?.register(w0, ptr, e);
   }
   return { ptr, owned: false };
 }
 
-/** y = conv3x3(x, w) + b by Winograd F(m x m, 3 x 3) (x, w, b contiguous f32). */
-function winoForward(x: Tensor, w0: Tensor, w: Tensor, b: Tensor | null, y: Tensor, g: ConvGeo, m: number): void {
-  const u = winoWeights(w0, w, m, g.O, g.C);
+/** y = conv(x, w) + b by Winograd variant v (x, w, b contiguous f32). */
+function winoForward(x: Tensor, w0: Tensor, w: Tensor, b: Tensor | null, y: Tensor, g: ConvGeo, v: number): void {
+  const s = g.sh;
+  const u = winoWeights(w0, w, v, s, g);
   const xp = x._ptr();
   const bp = b ? b._ptr() : 0;
   const yp = y._ptr();
-  const TB = winoBlock(m, g.C, g.O);
-  const rc = parallelWinograd(m, g.N, g.C, g.H, g.W, g.ph, g.pw, g.OH, g.OW, u.ptr, g.O, bp, xp, yp, TB)
+  const TB = winoBlock(v, g.C * s * s, g.O);
+  const rc = parallelWinograd(v, g.N, g.C, g.H, g.W, s, g.ph, g.pw, g.OH, g.OW, u.ptr, g.O, bp, xp, yp, TB)
     ? 0
-    : kernels.wino_conv_f32(m, xp, g.N, g.C, g.H, g.W, g.ph, g.pw, g.OH, g.OW, u.ptr, g.O, bp, yp, TB);
+    : kernels.wino_conv_f32(v, xp, g.N, g.C, g.H, g.W, s, g.ph, g.pw, g.OH, g.OW, u.ptr, g.O, bp, yp, TB);
   if (u.owned) kernels.free(u.ptr);
   if (rc !== 0) throw new RangeError('conv2d(): out of memory allocating Winograd scratch');
 }
@@ -200,7 +223,7 @@ function convForwardRaw(x0: Tensor, w0: Tensor, b0: Tensor | null, g: ConvGeo): 
   const x = f32c(x0);
   const w = f32c(w0);
   const b = b0 ? f32c(b0) : null;
-  const wm = g.C > 0 ? winoTile(g) : 0;
+  const wm = g.C > 0 ? winoVariant(g) : 0;
   if (wm) {
     winoForward(x, w0, w, b, y, g, wm);
     freeIf(x, x0);

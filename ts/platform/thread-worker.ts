@@ -192,7 +192,7 @@ function runBlock(k: Kern, a: Float64Array, b: number, slot: number, ctl: Int32A
     if (a[1]) k.adam_step(at(a[4]), at(a[5]), at(a[6]), at(a[7]), at(a[8]), len, a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16]);
     else k.sgd_step(at(a[4]), at(a[5]), at(a[6]), len, a[9], a[10], a[11], a[12], a[13]);
   } else if (kind === 8) {
-    // Winograd unit: 8 m C OH OW u O bias y P padBytes T tb tileBlocks oChunks oChunkWidth ws0 wsStride
+    // Winograd unit: 8 variant C' OH OW u O bias y P padBytes T tb tileBlocks oChunks oChunkWidth ws0 wsStride
     const per = a[13] * a[14];
     const n = Math.floor(b / per);
     const rest = b - n * per;
