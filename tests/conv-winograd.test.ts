@@ -164,6 +164,29 @@ describe('Winograd transformed-weight cache', () => {
   });
 });
 
+describe('auto policy for weights that change (training)', () => {
+  it('uses im2col for a small conv with a weight requiring grad, Winograd for a constant one', () => {
+    const x = torch.randn([1, 16, 7, 7]);
+    const wc = torch.randn([16, 16, 3, 3]).mul(0.1);
+    const wg = wc.clone().requiresGrad_(true);
+    _setWinograd('off');
+    const direct = torch.conv2d(x, wc, null, { padding: 1 }).dataSync() as Float32Array;
+    _setWinograd('f4');
+    const wino = torch.conv2d(x, wc.clone(), null, { padding: 1 }).dataSync() as Float32Array;
+    _setWinograd('auto');
+    // 49 output pixels: transforming a changing weight every call does not pay
+    expect(Array.from(torch.conv2d(x, wg, null, { padding: 1 }).dataSync() as Float32Array)).toEqual(Array.from(direct));
+    // a constant weight is transformed once and cached
+    expect(Array.from(torch.conv2d(x, wc, null, { padding: 1 }).dataSync() as Float32Array)).toEqual(Array.from(wino));
+    // a bigger batch repays the transform even for a weight requiring grad
+    const xb = torch.randn([4, 16, 7, 7]);
+    _setWinograd('f4');
+    const winoB = torch.conv2d(xb, wg.detach().clone(), null, { padding: 1 }).dataSync() as Float32Array;
+    _setWinograd('auto');
+    expect(Array.from(torch.conv2d(xb, wg, null, { padding: 1 }).dataSync() as Float32Array)).toEqual(Array.from(winoB));
+  });
+});
+
 describe('convs Winograd does not apply to run the im2col path', () => {
   it('dilation 2, groups 2, 5x5 at stride 1, stride 3, unequal strides under a forced Winograd mode', () => {
     const x = torch.randn([1, 8, 11, 11]);

@@ -4,21 +4,28 @@
  * Three f32 primitives do all the work, each a differentiable op whose backward is written with the
  * other two (so double backward works):
  *   convForward      y  = conv(x, w)            im2col + sgemm (1x1: sgemm only; depthwise: own kernel;
- *                                               3x3 stride 1: Winograd, see below)
+ *                                               3x3 stride 1, 7x7 stride 2...: Winograd, see below)
  *   convInputGrad    dx = conv^T(gy, w)         sgemm + col2im (also the transposed conv's forward)
  *   convWeightGrad   dw = gy @ im2col(x)^T      im2col + sgemm
  * 1-d convs run as 2-d convs over a height-1 image.
  *
- * Winograd (simd/winograd.ts): 3x3, stride 1, dilation 1, groups 1 f32 forward convs with C, O >= 4
- * run as F(4x4, 3x3) (36 per-frequency GEMMs, 4x fewer multiplies than direct; F(2x2, 3x3) for
- * outputs up to 4x4), at any thread count (threaded: ts/backend/threads.ts parallelWinograd, units
- * of tiles x output channels, bit-identical to the serial kernel). Measured 1 thread
- * (Zen 5) against im2col + GEMM: C=O=64 @56x56 4.8 -> 1.4 ms, 128 @28x28 4.4 -> 1.3, 256 @14x14
- * 4.5 -> 1.5, 512 @7x7 5.7 -> 1.6 (F(2x2, 3x3): 2.4, 2.0, 2.0, 2.5). The transformed weights (36/9 = 4x the weight's bytes) are cached per weight tensor
- * (WeakMap, freed by a FinalizationRegistry with the tensor) for leaf weights (ONNX constants,
- * parameters), keyed on the tensor's and its base's version counters so in-place updates (optimizer
- * steps) redo the transform; non-leaf weights are transformed per call. A write through a sibling
- * view of a weight's base is not seen by the cache (PyTorch-style shared version counters would be).
+ * Winograd (simd/winograd.ts) for groups-1, dilation-1 f32 forward convs (winoVariant): 3x3 stride
+ * 1 with C, O >= 4 as F(4x4, 3x3) (36 per-frequency GEMMs, 4x fewer multiplies than direct;
+ * F(2x2, 3x3) for outputs up to 4x4); at stride 2 by phase decomposition (4 phases of the input as
+ * channels, the kernel's 4 sub-kernels): 7x7 / 8x8 as F(4x4, 4x4), 5x5 / 6x6 as F(4x4, 3x3); 4x4
+ * stride 1 as F(4x4, 4x4). At any thread count (threaded: ts/backend/threads.ts parallelWinograd,
+ * units of tiles x output channels, bit-identical to the serial kernel). Measured 1 thread (Zen 5)
+ * against im2col + GEMM: C=O=64 @56x56 4.7 -> 1.27 ms, 128 @28x28 4.35 -> 1.20, 256 @14x14 4.45 ->
+ * 1.37, 512 @7x7 5.3 -> 1.5 (F(2x2, 3x3): 2.2, 2.0, 2.0, 2.4); resnet's 7x7 stride-2 stem 5.4 ->
+ * 2.2. Accuracy (|err| / (1 + |ref|) vs float64 PyTorch, tests/conv-winograd.test.ts): <= 1.2e-5
+ * (im2col: 9e-7).
+ * Transformed weights (F(4x4,3x3): 36/9 = 4x the weight's bytes; resnet18 holds ~150 MB of them, 113
+ * of those in layer4) are cached per weight tensor (WeakMap, freed by a FinalizationRegistry with
+ * the tensor) for leaf weights (ONNX constants, parameters), keyed on the tensor's and its base's
+ * version counters so in-place updates (optimizer steps) redo the transform; non-leaf weights are
+ * transformed per call. Weights that change (requiring grad) use Winograd only when the conv repays
+ * the transform (winoPays). A write through a sibling view of a weight's base is not seen by the
+ * cache (PyTorch-style shared version counters would be).
  */
 import { kernels, requireKernels } from '../backend/wasm.js';
 import { parallelConvForward, parallelIm2col, parallelWinograd } from '../backend/threads.js';
@@ -154,6 +161,22 @@ function winoVariant(g: ConvGeo): number {
   return g.OH <= 4 && g.OW <= 4 ? 2 : 4;
 }
 
+/**
+ * Whether Winograd pays when the weights must be transformed now: always for weights that stay
+ * put (leaf tensors not requiring grad: ONNX constants, frozen weights; the transform is cached)
+ * and when the cache already holds them; otherwise (training: the weights change every step) only
+ * when the conv has enough output pixels to repay the transform: measured (1 thread, fresh weights
+ * each call, im2col -> Winograd incl. transform): 512 -> 512 @7x7 N=1 6.0 -> 9.3 ms (the transform
+ * alone ~7-14 ms, ~25 ns per (o, c) for big weights), N=8 44.7 -> 19.9; 256 @14x14 N=1 5.1 -> 2.6;
+ * 64 @56x56 N=1 6.5 -> 1.5. Break-even ~90 output pixels per (o, c) pair's transform.
+ */
+function winoPays(w0: Tensor, v: number, g: ConvGeo): boolean {
+  if (winoMode !== 'auto' || (w0.gradFn === null && !w0.requiresGrad)) return true;
+  const hit = w0.gradFn === null ? winoCache.get(w0) : undefined;
+  if (hit && hit.kind === v * 8 + g.sh && hit.version === w0._version && hit.baseVersion === (w0._base ? w0._base._version : 0)) return true;
+  return g.N * g.OH * g.OW >= 128;
+}
+
 /** Tiles per block: the block's transformed input and GEMM outputs (n*n*TB*(C+O) floats) in ~L2. */
 function winoBlock(v: number, C: number, O: number): number {
   const n = v === 2 ? 4 : v === 7 ? 7 : 6;
@@ -223,7 +246,8 @@ function convForwardRaw(x0: Tensor, w0: Tensor, b0: Tensor | null, g: ConvGeo): 
   const x = f32c(x0);
   const w = f32c(w0);
   const b = b0 ? f32c(b0) : null;
-  const wm = g.C > 0 ? winoVariant(g) : 0;
+  let wm = g.C > 0 ? winoVariant(g) : 0;
+  if (wm && !winoPays(w0, wm, g)) wm = 0;
   if (wm) {
     winoForward(x, w0, w, b, y, g, wm);
     freeIf(x, x0);
