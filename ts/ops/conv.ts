@@ -152,6 +152,9 @@ function winoVariant(g: ConvGeo): number {
     if (g.C < 4 || g.O < 4) return 0;
     return g.OH <= 4 && g.OW <= 4 ? 2 : 4;
   }
+  // 3x3 stride 2 (r = 2) saves too little: as F(4x4, 2x2) over 4 phases (measured, then removed)
+  // resnet18's 64 @56 -> 128 2.23 -> 1.92 ms, 128 @28 -> 256 2.17 -> 2.08, 256 @14 -> 512 2.57 ->
+  // 2.70, mobilenet_v2's stem 0.60 -> 0.87, for 25 * 4 / 9 = 11x the weight's bytes.
   // measured (1 thread, im2col -> Winograd): resnet's 7x7 stride-2 stem (C = 3, 224x224, O = 64)
   // 5.5 -> 2.25 ms (F(4x4,4x4) over 12 phase channels), at 112x112 1.33 -> 0.58, at 32x32 0.12 ->
   // 0.06; 7x7 s2 C = 16 @56 1.13 -> 0.37; 5x5 s2 (F(4x4,3x3) over 4C) C = 3 @224 1.56 -> 1.05,
