@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as torch from '../ts/index.js';
 import type { Tensor } from '../ts/index.js';
-import { _setWinograd } from '../ts/ops/conv.js';
+import { _setWinograd, _setWinogradCacheCap } from '../ts/ops/conv.js';
 import { setGemmThreshold } from '../ts/backend/threads.js';
 
 interface TJ { shape: number[]; data: number[] }
@@ -184,6 +184,30 @@ describe('auto policy for weights that change (training)', () => {
     const winoB = torch.conv2d(xb, wg.detach().clone(), null, { padding: 1 }).dataSync() as Float32Array;
     _setWinograd('auto');
     expect(Array.from(torch.conv2d(xb, wg, null, { padding: 1 }).dataSync() as Float32Array)).toEqual(Array.from(winoB));
+  });
+});
+
+describe('transformed-weight cache cap', () => {
+  it('runs im2col for new weights once the cache is full, Winograd for weights already cached', () => {
+    const x = torch.randn([1, 8, 12, 12]);
+    const w1 = torch.randn([8, 8, 3, 3]).mul(0.1);
+    const w2 = torch.randn([8, 8, 3, 3]).mul(0.1);
+    _setWinograd('off');
+    const d1 = Array.from(torch.conv2d(x, w1, null, { padding: 1 }).dataSync() as Float32Array);
+    const d2 = Array.from(torch.conv2d(x, w2, null, { padding: 1 }).dataSync() as Float32Array);
+    _setWinograd('f4');
+    const f1 = Array.from(torch.conv2d(x, w1.clone(), null, { padding: 1 }).dataSync() as Float32Array);
+    _setWinograd('auto');
+    const y1 = Array.from(torch.conv2d(x, w1, null, { padding: 1 }).dataSync() as Float32Array);
+    expect(y1).toEqual(f1);
+    const old = _setWinogradCacheCap(0);
+    try {
+      expect(Array.from(torch.conv2d(x, w1, null, { padding: 1 }).dataSync() as Float32Array)).toEqual(f1);
+      expect(Array.from(torch.conv2d(x, w2, null, { padding: 1 }).dataSync() as Float32Array)).toEqual(d2);
+    } finally {
+      _setWinogradCacheCap(old);
+    }
+    expect(relErr(torch.tensor(y1), d1)).toBeLessThan(TOL);
   });
 });
 

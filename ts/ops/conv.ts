@@ -24,7 +24,7 @@
  * the tensor) for leaf weights (ONNX constants, parameters), keyed on the tensor's and its base's
  * version counters so in-place updates (optimizer steps) redo the transform; non-leaf weights are
  * transformed per call. Weights that change (requiring grad) use Winograd only when the conv repays
- * the transform (winoPays). A write through a sibling view of a weight's base is not seen by the
+ * the transform (winoPays); new weights that would take the cache past 512 MiB run im2col. A write through a sibling view of a weight's base is not seen by the
  * cache (PyTorch-style shared version counters would be).
  */
 import { kernels, requireKernels } from '../backend/wasm.js';
@@ -130,8 +130,27 @@ export function _setWinograd(mode: WinoMode): WinoMode {
 /** Transformed weights of one weight tensor: wasm block, tile size, and the versions it was made from. */
 interface WinoWeights { ptr: number; bytes: number; kind: number; version: number; baseVersion: number }
 const winoCache = new WeakMap<Tensor, WinoWeights>();
-const winoFree: { register(o: object, ptr: number, token: object): void; unregister(token: object): void } | null =
-  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<number>((ptr) => kernels.free(ptr)) : null;
+/** Bytes held by the cache, and the most it may hold (auto policy: past it, new weights run im2col). */
+let winoCached = 0;
+let winoCacheCap = 512 << 20;
+const winoFree: { register(o: object, held: { ptr: number; bytes: number }, token: object): void; unregister(token: object): void } | null =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<{ ptr: number; bytes: number }>((h) => {
+        kernels.free(h.ptr);
+        winoCached -= h.bytes;
+      })
+    : null;
+
+/**
+ * @internal Sets the most bytes of transformed weights the cache may hold (default 512 MiB; resnet18
+ * needs ~150); returns the old cap. Weights that would pass it run on im2col + GEMM (auto policy).
+ */
+export function _setWinogradCacheCap(bytes: number): number {
+  if (gpuArgs(_setWinogradCacheCap, arguments)) return viaGpu('_setWinogradCacheCap', _setWinogradCacheCap, arguments) as never;
+  const old = winoCacheCap;
+  winoCacheCap = bytes;
+  return old;
+}
 
 /**
  * The Winograd variant for this conv (simd/winograd.ts: 4 F(4x4,3x3), 2 F(2x2,3x3), 7 F(4x4,4x4);
@@ -174,9 +193,12 @@ function winoVariant(g: ConvGeo): number {
  * 64 @56x56 N=1 6.5 -> 1.5. Break-even ~90 output pixels per (o, c) pair's transform.
  */
 function winoPays(w0: Tensor, v: number, g: ConvGeo): boolean {
-  if (winoMode !== 'auto' || (w0.gradFn === null && !w0.requiresGrad)) return true;
-  const hit = w0.gradFn === null ? winoCache.get(w0) : undefined;
+  if (winoMode !== 'auto') return true;
+  const leaf = w0.gradFn === null;
+  const hit = leaf ? winoCache.get(w0) : undefined;
   if (hit && hit.kind === v * 8 + g.sh && hit.version === w0._version && hit.baseVersion === (w0._base ? w0._base._version : 0)) return true;
+  if (leaf && winoCached - (hit ? hit.bytes : 0) + kernels.wino_weights_bytes(v, g.O, g.C * g.sh * g.sh) > winoCacheCap) return false;
+  if (leaf && !w0.requiresGrad) return true;
   return g.N * g.OH * g.OW >= 128;
 }
 
@@ -204,6 +226,7 @@ function winoWeights(w0: Tensor, w: Tensor, v: number, s: number, g: ConvGeo): {
     if (hit) {
       winoFree?.unregister(hit);
       kernels.free(hit.ptr);
+      winoCached -= hit.bytes;
       winoCache.delete(w0);
     }
     ptr = kernels.alloc(bytes);
@@ -218,7 +241,8 @@ function winoWeights(w0: Tensor, w: Tensor, v: number, s: number, g: ConvGeo): {
   } else {
     const e: WinoWeights = { ptr, bytes, kind, version, baseVersion };
     winoCache.set(w0, e);
-    winoFree?.register(w0, ptr, e);
+    winoCached += bytes;
+    winoFree?.register(w0, { ptr, bytes }, e);
   }
   return { ptr, owned: false };
 }
