@@ -112,6 +112,8 @@ const paScratch = new Scratch();
 // Winograd conv: the padded input images, per-thread workspaces (slot 0: the caller)
 const wnPad = new Scratch();
 const wnWs = new Scratch();
+/** Most bytes of padded input images one Winograd launch prepares (bigger batches run in chunks). */
+const WN_PAD_MAX = 64 << 20;
 /** Largest shared packed B (bytes); bigger products use per-block packing. */
 const PB_MAX = 64 << 20;
 let sharedBOn = true;
@@ -502,10 +504,10 @@ export function parallelConvForward(g: ConvShape, xp: number, wp: number, yp: nu
 }
 
 /**
- * Winograd conv forward (simd/winograd.ts) in one parallel region: the caller copies every image
- * into its padded channel-interleaved form (wino_pad_f32, serial: a fraction of the work), then the
- * units (image, block of tiles, range of output channels) run wino_tiles_f32 on the pool, each with
- * its own workspace. Tile blocks shrink, and output channels are split into ranges (multiples of
+ * Winograd conv forward (simd/winograd.ts) in parallel regions of up to WN_PAD_MAX bytes of images:
+ * the caller copies each image into its padded channel-interleaved form (wino_pad_f32, serial: a
+ * fraction of the work), then the units (image, block of tiles, range of output channels) run
+ * wino_tiles_f32 on the pool, each with its own workspace. Tile blocks shrink, and output channels are split into ranges (multiples of
  * 8), until there are about two units per thread (small images: resnet18's layer4 has 4 tiles).
  * Every output element is computed by the same instructions in any unit, so results are
  * bit-identical to the serial wino_conv_f32. Returns false (nothing done) for the serial path.
@@ -522,36 +524,41 @@ export function parallelWinograd(
   const Cs = C * s * s;
   const T = Math.ceil(OH / m) * Math.ceil(OW / m);
   if (N * T * n * n * Cs * O < gemmThreshold) return false;
+  const padB = (r.wino_pad_bytes(v, Cs, OH, OW) + 63) & ~63;
+  // images per launch: their padded copies within WN_PAD_MAX (at least one image)
+  const NB = Math.max(1, Math.min(N, Math.floor(WN_PAD_MAX / padB)));
   const O8 = Math.ceil(O / 8);
   let tb = Math.max(4, Math.ceil(Math.min(TB, T) / 4) * 4);
-  if (N * Math.ceil(T / tb) < 2 * nt) tb = Math.max(4, Math.ceil(T / Math.ceil((2 * nt) / N) / 4) * 4);
+  if (NB * Math.ceil(T / tb) < 2 * nt) tb = Math.max(4, Math.ceil(T / Math.ceil((2 * nt) / NB) / 4) * 4);
   const tbk = Math.ceil(T / tb);
-  let oc = N * tbk >= 2 * nt ? 1 : Math.min(O8, Math.ceil((2 * nt) / (N * tbk)));
+  let oc = NB * tbk >= 2 * nt ? 1 : Math.min(O8, Math.ceil((2 * nt) / (NB * tbk)));
   const ocw = Math.ceil(O8 / oc) * 8;
   oc = Math.ceil(O / ocw);
-  const total = N * tbk * oc;
-  if (total < 2 || total > MAX_BLOCKS) return false;
+  if (NB * tbk * oc < 2 || NB * tbk * oc > MAX_BLOCKS) return false;
   ensureWorkers(r);
   const nw = workers.length;
-  const padB = (r.wino_pad_bytes(v, Cs, OH, OW) + 63) & ~63;
   const wsB = (r.wino_ws_bytes(v, Cs, O, tb) + 63) & ~63;
-  if (!wnPad.ensure(r, padB * N + 64) || !wnWs.ensure(r, wsB * (nw + 1) + 64)) return false;
+  if (!wnPad.ensure(r, padB * NB + 64) || !wnWs.ensure(r, wsB * (nw + 1) + 64)) return false;
   const P0 = (wnPad.ptr + 63) & ~63;
   const ws0 = (wnWs.ptr + 63) & ~63;
-  for (let i = 0; i < N; i++) r.wino_pad_f32(v, xp + 4 * i * C * H * W, C, H, W, s, ph, pw, OH, OW, P0 + i * padB);
   const OHW = OH * OW;
-  launch(
-    r,
-    total,
-    (x) => x.set([8, v, Cs, OH, OW, u, O, bias, yp, P0, padB, T, tb, tbk, oc, ocw, ws0, wsB]),
-    (blk) => {
-      const i = Math.floor(blk / (tbk * oc));
-      const rest = blk - i * tbk * oc;
-      const ti = Math.floor(rest / oc);
-      const oi = rest - ti * oc;
-      r.wino_tiles_f32(v, P0 + i * padB, Cs, OH, OW, u, O, oi * ocw, Math.min(O, (oi + 1) * ocw), bias, yp + 4 * i * O * OHW, ti * tb, Math.min(T, (ti + 1) * tb), ws0);
-    },
-  );
+  for (let n0 = 0; n0 < N; n0 += NB) {
+    const nb = Math.min(NB, N - n0);
+    for (let i = 0; i < nb; i++) r.wino_pad_f32(v, xp + 4 * (n0 + i) * C * H * W, C, H, W, s, ph, pw, OH, OW, P0 + i * padB);
+    const y0 = yp + 4 * n0 * O * OHW;
+    launch(
+      r,
+      nb * tbk * oc,
+      (x) => x.set([8, v, Cs, OH, OW, u, O, bias, y0, P0, padB, T, tb, tbk, oc, ocw, ws0, wsB]),
+      (blk) => {
+        const i = Math.floor(blk / (tbk * oc));
+        const rest = blk - i * tbk * oc;
+        const ti = Math.floor(rest / oc);
+        const oi = rest - ti * oc;
+        r.wino_tiles_f32(v, P0 + i * padB, Cs, OH, OW, u, O, oi * ocw, Math.min(O, (oi + 1) * ocw), bias, y0 + 4 * i * O * OHW, ti * tb, Math.min(T, (ti + 1) * tb), ws0);
+      },
+    );
+  }
   return true;
 }
 
