@@ -211,6 +211,22 @@ describe('transformed-weight cache cap', () => {
   });
 });
 
+describe('conv1d', () => {
+  it('matches im2col under every policy (auto leaves 1 x k kernels to im2col)', () => {
+    const x = torch.randn([2, 8, 37]);
+    const w = torch.randn([12, 8, 3]).mul(0.2);
+    const b = torch.randn([12]);
+    _setWinograd('off');
+    const ref = torch.conv1d(x, w, b, { padding: 1 }).dataSync() as Float32Array;
+    _setWinograd('auto');
+    expect(Array.from(torch.conv1d(x, w, b, { padding: 1 }).dataSync() as Float32Array)).toEqual(Array.from(ref));
+    for (const mode of ['f2', 'f4'] as const) {
+      _setWinograd(mode);
+      expect(relErr(torch.conv1d(x, w, b, { padding: 1 }), ref)).toBeLessThan(TOL);
+    }
+  });
+});
+
 describe('convs Winograd does not apply to run the im2col path', () => {
   it('dilation 2, groups 2, 5x5 at stride 1, stride 3, unequal strides under a forced Winograd mode', () => {
     const x = torch.randn([1, 8, 11, 11]);

@@ -165,6 +165,8 @@ function winoVariant(g: ConvGeo): number {
     if (r === 4) return 7;
     return winoMode === 'f2' ? 2 : 4;
   }
+  // square kernels only (a conv1d's 1 x k kernel would waste (k - 1) / k of a square tile's work)
+  if (g.kh !== g.kw) return 0;
   if (s === 1 && r === 3) {
     // measured (1 thread): im2col wins only for C < 4 (a 3-channel image input: 28x28 equal, 112x112
     // 1.1x, 224x224 1.1x faster than F(4x4)); F(2x2) wins for outputs up to 4x4 (one F(4x4) tile)
