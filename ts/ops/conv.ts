@@ -16,8 +16,8 @@
  * stride 1 as F(4x4, 4x4). At any thread count (threaded: ts/backend/threads.ts parallelWinograd,
  * units of tiles x output channels, bit-identical to the serial kernel). Measured 1 thread (Zen 5)
  * against im2col + GEMM: C=O=64 @56x56 4.7 -> 1.27 ms, 128 @28x28 4.35 -> 1.20, 256 @14x14 4.45 ->
- * 1.37, 512 @7x7 5.3 -> 1.5 (F(2x2, 3x3): 2.2, 2.0, 2.0, 2.4); resnet's 7x7 stride-2 stem 5.4 ->
- * 2.2. Accuracy (|err| / (1 + |ref|) vs float64 PyTorch, tests/conv-winograd.test.ts): <= 1.2e-5
+ * 1.37, 512 @7x7 5.3 -> 1.5 (F(2x2, 3x3): 2.2, 2.0, 2.0, 2.4); resnet's 7x7 stride-2 stem 5.3 ->
+ * 2.05. Accuracy (|err| / (1 + |ref|) vs float64 PyTorch, tests/conv-winograd.test.ts): <= 1.2e-5
  * (im2col: 9e-7).
  * Transformed weights (F(4x4,3x3): 36/9 = 4x the weight's bytes; resnet18 holds ~150 MB of them, 113
  * of those in layer4) are cached per weight tensor (WeakMap, freed by a FinalizationRegistry with
@@ -177,9 +177,9 @@ function winoVariant(g: ConvGeo): number {
   // resnet18's 64 @56 -> 128 2.23 -> 1.92 ms, 128 @28 -> 256 2.17 -> 2.08, 256 @14 -> 512 2.57 ->
   // 2.70, mobilenet_v2's stem 0.60 -> 0.87, for 25 * 4 / 9 = 11x the weight's bytes.
   // measured (1 thread, im2col -> Winograd): resnet's 7x7 stride-2 stem (C = 3, 224x224, O = 64)
-  // 5.5 -> 2.25 ms (F(4x4,4x4) over 12 phase channels), at 112x112 1.33 -> 0.58, at 32x32 0.12 ->
-  // 0.06; 7x7 s2 C = 16 @56 1.13 -> 0.37; 5x5 s2 (F(4x4,3x3) over 4C) C = 3 @224 1.56 -> 1.05,
-  // C = 16 @56 0.59 -> 0.27; 4x4 s1 C = 16 @56 1.14 -> 0.41. 3x3 s2 (r = 2) saves no multiplies.
+  // 5.3 -> 2.05 ms (F(4x4,4x4) over 12 phase channels), at 112x112 1.34 -> 0.51, at 32x32 0.12 ->
+  // 0.05; 7x7 s2 C = 16 @56 1.09 -> 0.30; 5x5 s2 (F(4x4,3x3) over 4C) C = 3 @224 1.49 -> 0.88,
+  // C = 16 @56 0.56 -> 0.22; 4x4 s1 C = 16 @56 1.09 -> 0.32.
   if (g.O < 4 || r < 3 || (r === 3 && g.kh * g.kw < 16)) return 0;
   if (r === 4) return 7;
   return g.OH <= 4 && g.OW <= 4 ? 2 : 4;
