@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as torch from '../ts/index.js';
 import type { Tensor } from '../ts/index.js';
-import { _setWinograd, _setWinogradCacheCap } from '../ts/ops/conv.js';
+import { _setWinograd, _setWinogradCacheCap, _winogradCacheBytes } from '../ts/ops/conv.js';
 import { setGemmThreshold } from '../ts/backend/threads.js';
 
 interface TJ { shape: number[]; data: number[] }
@@ -185,6 +185,25 @@ describe('auto policy for weights that change (training)', () => {
     _setWinograd('auto');
     expect(Array.from(torch.conv2d(xb, wg, null, { padding: 1 }).dataSync() as Float32Array)).toEqual(Array.from(winoB));
   });
+});
+
+describe('transformed-weight cache memory', () => {
+  it('frees the transforms of disposed weights when new ones are cached (synchronous loop)', () => {
+    const x = torch.randn([1, 8, 10, 10]);
+    const w0 = torch.randn([16, 8, 3, 3]);
+    torch.conv2d(x, w0, null, { padding: 1 }).dispose();
+    const one = _winogradCacheBytes();
+    w0.dispose();
+    for (let i = 0; i < 50; i++) {
+      const w = torch.randn([16, 8, 3, 3]);
+      torch.conv2d(x, w, null, { padding: 1 }).dispose();
+      w.dispose();
+    }
+    // the last weight's entry (freed at the next growth); the 50 others were swept
+    expect(_winogradCacheBytes()).toBeLessThanOrEqual(one);
+    expect(_winogradCacheBytes()).toBeGreaterThan(0);
+  });
+
 });
 
 describe('transformed-weight cache cap', () => {

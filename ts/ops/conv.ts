@@ -24,7 +24,9 @@
  * the tensor) for leaf weights (ONNX constants, parameters), keyed on the tensor's and its base's
  * version counters so in-place updates (optimizer steps) redo the transform; non-leaf weights are
  * transformed per call. Weights that change (requiring grad) use Winograd only when the conv repays
- * the transform (winoPays); new weights that would take the cache past 512 MiB run im2col. A write through a sibling view of a weight's base is not seen by the
+ * the transform (winoPays); new weights that would take the cache past 512 MiB run im2col. Entries
+ * of disposed weights are freed when the cache next grows (sweepWino), collected ones by the
+ * registry. A write through a sibling view of a weight's base is not seen by the
  * cache (PyTorch-style shared version counters would be).
  */
 import { kernels, requireKernels } from '../backend/wasm.js';
@@ -127,19 +129,46 @@ export function _setWinograd(mode: WinoMode): WinoMode {
   return old;
 }
 
-/** Transformed weights of one weight tensor: wasm block, tile size, and the versions it was made from. */
-interface WinoWeights { ptr: number; bytes: number; kind: number; version: number; baseVersion: number }
+/**
+ * Transformed weights of one weight tensor: wasm block, kind (variant * 8 + stride), the versions
+ * they were made from, and a weak reference to the tensor (for the sweep of disposed weights).
+ */
+interface WinoWeights { ptr: number; bytes: number; kind: number; version: number; baseVersion: number; ref: { deref(): Tensor | undefined } | null }
 const winoCache = new WeakMap<Tensor, WinoWeights>();
-/** Bytes held by the cache, and the most it may hold (auto policy: past it, new weights run im2col). */
+/** Every live entry; bytes they hold, and the most they may hold (auto policy: past it, new weights run im2col). */
+const winoEntries = new Set<WinoWeights>();
 let winoCached = 0;
 let winoCacheCap = 512 << 20;
-const winoFree: { register(o: object, held: { ptr: number; bytes: number }, token: object): void; unregister(token: object): void } | null =
-  typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<{ ptr: number; bytes: number }>((h) => {
-        kernels.free(h.ptr);
-        winoCached -= h.bytes;
-      })
-    : null;
+const winoFree: { register(o: object, held: WinoWeights, token: object): void; unregister(token: object): void } | null =
+  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<WinoWeights>((e) => dropWino(e)) : null;
+
+/** Frees a cache entry (t: its tensor, when still reachable). */
+function dropWino(e: WinoWeights, t?: Tensor): void {
+  if (!winoEntries.delete(e)) return;
+  winoFree?.unregister(e);
+  kernels.free(e.ptr);
+  winoCached -= e.bytes;
+  if (t) winoCache.delete(t);
+}
+
+/**
+ * Frees the entries of weights that were disposed or collected. Runs before the cache grows, so a
+ * synchronous loop that makes, uses and disposes weights (finalizers do not run inside it) holds
+ * one entry, not one per iteration.
+ */
+function sweepWino(): void {
+  for (const e of winoEntries) {
+    if (!e.ref) continue;
+    const t = e.ref.deref();
+    if (!t || t._disposed) dropWino(e, t);
+  }
+}
+
+/** @internal Bytes of transformed weights the cache holds (tests). */
+export function _winogradCacheBytes(): number {
+  if (gpuArgs(_winogradCacheBytes, arguments)) return viaGpu('_winogradCacheBytes', _winogradCacheBytes, arguments) as never;
+  return winoCached;
+}
 
 /**
  * @internal Sets the most bytes of transformed weights the cache may hold (default 512 MiB; resnet18
@@ -199,7 +228,11 @@ function winoPays(w0: Tensor, v: number, g: ConvGeo): boolean {
   const leaf = w0.gradFn === null;
   const hit = leaf ? winoCache.get(w0) : undefined;
   if (hit && hit.kind === v * 8 + g.sh && hit.version === w0._version && hit.baseVersion === (w0._base ? w0._base._version : 0)) return true;
-  if (leaf && winoCached - (hit ? hit.bytes : 0) + kernels.wino_weights_bytes(v, g.O, g.C * g.sh * g.sh) > winoCacheCap) return false;
+  if (leaf) {
+    const bytes = kernels.wino_weights_bytes(v, g.O, g.C * g.sh * g.sh);
+    if (winoCached - (hit ? hit.bytes : 0) + bytes > winoCacheCap) sweepWino();
+    if (winoCached - (hit ? hit.bytes : 0) + bytes > winoCacheCap) return false;
+  }
   if (leaf && !w0.requiresGrad) return true;
   return g.N * g.OH * g.OW >= 128;
 }
@@ -225,12 +258,8 @@ function winoWeights(w0: Tensor, w: Tensor, v: number, s: number, g: ConvGeo): {
   if (hit && hit.kind === kind && hit.version === version && hit.baseVersion === baseVersion) return { ptr: hit.ptr, owned: false };
   let ptr = hit && hit.bytes === bytes ? hit.ptr : 0;
   if (!ptr) {
-    if (hit) {
-      winoFree?.unregister(hit);
-      kernels.free(hit.ptr);
-      winoCached -= hit.bytes;
-      winoCache.delete(w0);
-    }
+    if (hit) dropWino(hit, w0);
+    if (leaf) sweepWino();
     ptr = kernels.alloc(bytes);
     if (!ptr) throw new RangeError(`conv2d(): out of memory allocating ${bytes} bytes of Winograd weights`);
   }
@@ -241,10 +270,11 @@ function winoWeights(w0: Tensor, w: Tensor, v: number, s: number, g: ConvGeo): {
     hit.version = version;
     hit.baseVersion = baseVersion;
   } else {
-    const e: WinoWeights = { ptr, bytes, kind, version, baseVersion };
+    const e: WinoWeights = { ptr, bytes, kind, version, baseVersion, ref: typeof WeakRef === 'function' ? new WeakRef(w0) : null };
     winoCache.set(w0, e);
+    winoEntries.add(e);
     winoCached += bytes;
-    winoFree?.register(w0, { ptr, bytes }, e);
+    winoFree?.register(w0, e, e);
   }
   return { ptr, owned: false };
 }
