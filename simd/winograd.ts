@@ -14,12 +14,14 @@
 // sums at output rms 47, tests/gen/winograd_fixtures.py); F(2x2, 3x3) uses 0, 1, -1, inf (rms 9e-6).
 //
 // Data flow of one image (wino_conv_f32):
-//   1. The input is copied once (stride 1: 4x4 transposes; stride s: phase by phase) into a
+//   1. The input is copied once (stride 1: 4x4 transposes; stride s: 4 phase channels gathered per
+//      vector) into a
 //      zero-padded, channel-interleaved image P [C'/4][Hp][Wp][4] (Hp = TH*m + r - 1, Wp = TW*m +
 //      r - 1 for the TH x TW tile grid): every tile then reads its n x n (n = m + r - 1) patch with
 //      plain v128 loads (4 channels per vector), edges and padding included.
 //   2. Tiles are processed in blocks of TB (a multiple of 4, chosen by the caller so that the
-//      block's transformed input V and GEMM output Y stay in L2). Per block:
+//      block's transformed input V and GEMM output Y stay in L2; TB 4..256 measured within noise
+//      on resnet18's layers). Per block:
 //      a. input transform, SIMD across 4 channels, then a 4x4 transpose per frequency so that V is
 //         laid out as the A operand of the GEMM: V[xi][tile panel of 4][channel][4 tiles];
 //      b. one GEMM per frequency xi (n*n of them): Y_xi [TB x O] = V_xi [TB x C] @ U_xi [C x O],
@@ -29,9 +31,12 @@
 //         4x8 register-blocked micro-kernel (the sgemm kernel's shape: A values splat-loaded);
 //      c. output transform, SIMD across 4 output channels, + bias, 4x4 transposes and stores
 //         straight into the NCHW output (partial tiles at the right/bottom edges clipped).
+//   Measured (1 thread, C = O = 64 @56x56, 1.27 ms): the GEMMs ~0.95 ms (~60 GFLOP/s, the micro-
+//   kernel's mul+add peak), input and output transforms ~0.15 ms each, the copy ~0.03 ms; at 512
+//   @7x7 the GEMMs stream the 37.7 MB of U once (1.5 ms).
 // The transformed weights U (wino_weights_f32; n*n blocks of C4*4 x O8*8 floats in 8-wide panels,
-// each block padded by a cache line: see fStride) are made
-// once per weight tensor by the caller (ts/ops/conv.ts caches them).
+// each block padded by a cache line: see fStride) are made once per weight tensor by the caller
+// (ts/ops/conv.ts caches them).
 // wino_conv_f32 (serial) grows its scratch (P, and V + Y + transform buffers) here; the threaded
 // path (ts/backend/threads.ts, launch kind 8) runs wino_pad_f32 / wino_tiles_f32 units with
 // buffers the main thread allocated (a worker instance must not allocate).
