@@ -17,6 +17,7 @@ export * from "../simd/conv";
 export * from "../simd/pool";
 export * from "../simd/qgemm";
 export * from "../simd/epilogue";
+export * from "../simd/winograd";
 
 /** Allocates `nbytes` (16-byte aligned) in linear memory; returns 0 only if memory is exhausted. */
 export function alloc(nbytes: usize): usize {

@@ -19,7 +19,8 @@
  * with a shared packed B (pack units, then row blocks; a row block packs any unit not yet done itself), 5 conv forward bands (im2col + GEMM per
  * band of output rows), 6 im2col channel blocks, 7 optimizer update chunks, 8 depthwise conv output
  * channel blocks (each thread on its own padded scratch planes), 9 GEMM row blocks on pre-packed
- * constant weights (the ONNX fused nodes).
+ * constant weights (the ONNX fused nodes), 10 Winograd conv units
+ * (a block of tiles x a range of output channels of one image).
  *
  * Determinism: every output row is computed by the same instruction sequence whichever thread runs
  * it and however the rows are split (block bounds are multiples of 4, the micro-kernel height), so
@@ -54,6 +55,10 @@ interface RawKernels {
   sgd_step(p: number, g: number, buf: number, n: number, lr: number, momentum: number, dampening: number, wd: number, flags: number): void;
   im2col_f32(x: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, OH: number, OW: number, col: number): void;
   dwconv2d_planes_f32(x: number, w: number, bias: number, N: number, C: number, mult: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, OH: number, OW: number, out: number, o0: number, o1: number, ws: number): void;
+  wino_pad_bytes(v: number, C: number, OH: number, OW: number): number;
+  wino_pad_f32(v: number, x: number, C: number, H: number, W: number, s: number, ph: number, pw: number, OH: number, OW: number, P: number): void;
+  wino_ws_bytes(v: number, C: number, O: number, TB: number): number;
+  wino_tiles_f32(v: number, P: number, C: number, OH: number, OW: number, u: number, O: number, o0: number, o1: number, bias: number, y: number, t0: number, t1: number, ws: number): void;
 }
 
 // control block layout (i32 indices) — keep in step with ts/platform/thread-worker.ts
@@ -112,6 +117,11 @@ const paScratch = new Scratch();
 const dwScratch = new Scratch();
 // per-thread workspaces of the GEMM on pre-packed weights (slot 0: the caller)
 const pbeScratch = new Scratch();
+// Winograd conv: the padded input images, per-thread workspaces (slot 0: the caller)
+const wnPad = new Scratch();
+const wnWs = new Scratch();
+/** Most bytes of padded input images one Winograd launch prepares (bigger batches run in chunks). */
+const WN_PAD_MAX = 64 << 20;
 /** Largest shared packed B (bytes); bigger products use per-block packing. */
 const PB_MAX = 64 << 20;
 let sharedBOn = true;
@@ -195,7 +205,7 @@ export function stopWorkers(): void {
   workers = [];
   // the old control block is left allocated: a worker still winding down may read it
   ctlPtr = 0;
-  for (const sc of [ws, pbScratch, pwsScratch, cvScratch, paScratch, dwScratch, pbeScratch]) sc.free(raw);
+  for (const sc of [ws, pbScratch, pwsScratch, cvScratch, paScratch, dwScratch, pbeScratch, wnPad, wnWs]) sc.free(raw);
 }
 
 function ensureWorkers(r: RawKernels): void {
@@ -569,6 +579,65 @@ export function parallelDepthwise(
       r.dwconv2d_planes_f32(x, w, 0, N, C, mult, H, W, kh, kw, sh, sw, ph, pw, OH, OW, y, b * cb, Math.min(CO, (b + 1) * cb), base);
     },
   );
+  return true;
+}
+
+/**
+ * Winograd conv forward (simd/winograd.ts) in parallel regions of up to WN_PAD_MAX bytes of images:
+ * the caller copies each image into its padded channel-interleaved form (wino_pad_f32, serial: a
+ * fraction of the work), then the units (image, block of tiles, range of output channels) run
+ * wino_tiles_f32 on the pool, each with its own workspace. Tile blocks shrink, and output channels are split into ranges (multiples of
+ * 8), until there are about two units per thread (small images: resnet18's layer4 has 4 tiles).
+ * Every output element is computed by the same instructions in any unit, so results are
+ * bit-identical to the serial wino_conv_f32. Returns false (nothing done) for the serial path.
+ */
+export function parallelWinograd(
+  v: number, N: number, C: number, H: number, W: number, s: number, ph: number, pw: number, OH: number, OW: number,
+  u: number, O: number, bias: number, xp: number, yp: number, TB: number,
+): boolean {
+  const r = raw;
+  const nt = threads;
+  if (!r || nt <= 1) return false;
+  const m = v === 2 ? 2 : 4;
+  const n = v === 2 ? 4 : v === 7 ? 7 : 6;
+  const Cs = C * s * s;
+  const T = Math.ceil(OH / m) * Math.ceil(OW / m);
+  if (N * T * n * n * Cs * O < gemmThreshold) return false;
+  const padB = (r.wino_pad_bytes(v, Cs, OH, OW) + 63) & ~63;
+  // images per launch: their padded copies within WN_PAD_MAX (at least one image)
+  const NB = Math.max(1, Math.min(N, Math.floor(WN_PAD_MAX / padB)));
+  const O8 = Math.ceil(O / 8);
+  let tb = Math.max(4, Math.ceil(Math.min(TB, T) / 4) * 4);
+  if (NB * Math.ceil(T / tb) < 2 * nt) tb = Math.max(4, Math.ceil(T / Math.ceil((2 * nt) / NB) / 4) * 4);
+  const tbk = Math.ceil(T / tb);
+  let oc = NB * tbk >= 2 * nt ? 1 : Math.min(O8, Math.ceil((2 * nt) / (NB * tbk)));
+  const ocw = Math.ceil(O8 / oc) * 8;
+  oc = Math.ceil(O / ocw);
+  if (NB * tbk * oc < 2 || NB * tbk * oc > MAX_BLOCKS) return false;
+  ensureWorkers(r);
+  const nw = workers.length;
+  const wsB = (r.wino_ws_bytes(v, Cs, O, tb) + 63) & ~63;
+  if (!wnPad.ensure(r, padB * NB + 64) || !wnWs.ensure(r, wsB * (nw + 1) + 64)) return false;
+  const P0 = (wnPad.ptr + 63) & ~63;
+  const ws0 = (wnWs.ptr + 63) & ~63;
+  const OHW = OH * OW;
+  for (let n0 = 0; n0 < N; n0 += NB) {
+    const nb = Math.min(NB, N - n0);
+    for (let i = 0; i < nb; i++) r.wino_pad_f32(v, xp + 4 * (n0 + i) * C * H * W, C, H, W, s, ph, pw, OH, OW, P0 + i * padB);
+    const y0 = yp + 4 * n0 * O * OHW;
+    launch(
+      r,
+      nb * tbk * oc,
+      (x) => x.set([10, v, Cs, OH, OW, u, O, bias, y0, P0, padB, T, tb, tbk, oc, ocw, ws0, wsB]),
+      (blk) => {
+        const i = Math.floor(blk / (tbk * oc));
+        const rest = blk - i * tbk * oc;
+        const ti = Math.floor(rest / oc);
+        const oi = rest - ti * oc;
+        r.wino_tiles_f32(v, P0 + i * padB, Cs, OH, OW, u, O, oi * ocw, Math.min(O, (oi + 1) * ocw), bias, y0 + 4 * i * O * OHW, ti * tb, Math.min(T, (ti + 1) * tb), ws0);
+      },
+    );
+  }
   return true;
 }
 

@@ -199,6 +199,14 @@ function runBlock(k: Kern, a: Float64Array, b: number, slot: number, ctl: Int32A
     // GEMM rows on pre-packed B: 9 transA M N K alpha a lda pb c ldc tc kcb ncb rowsPerBlock ws0 wsStride bias bmode z act lo hi
     const m0 = b * a[14];
     k.sgemm_pbe(a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], m0, Math.min(a[2], m0 + a[14]), a[12], a[13], a[15] + slot * a[16], a[17], a[18], a[19], a[20], a[21], a[22]);
+  } else if (kind === 10) {
+    // Winograd unit: 10 variant C' OH OW u O bias y P padBytes T tb tileBlocks oChunks oChunkWidth ws0 wsStride
+    const per = a[13] * a[14];
+    const n = Math.floor(b / per);
+    const rest = b - n * per;
+    const ti = Math.floor(rest / a[14]);
+    const oi = rest - ti * a[14];
+    k.wino_tiles_f32(a[1], a[9] + n * a[10], a[2], a[3], a[4], a[5], a[6], oi * a[15], Math.min(a[6], (oi + 1) * a[15]), a[7], a[8] + 4 * n * a[6] * a[3] * a[4], ti * a[12], Math.min(a[11], (ti + 1) * a[12]), a[16] + slot * a[17]);
   } else if (kind === 3) {
     // reduction rows: 3 op kind x o outer k inner rowsPerBlock
     const r0 = b * a[8];
