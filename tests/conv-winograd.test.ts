@@ -228,6 +228,29 @@ describe('transformed-weight cache cap', () => {
     }
     expect(relErr(torch.tensor(y1), d1)).toBeLessThan(TOL);
   });
+
+  it('counts its bytes in torch.memory().cachedBytes and stays within the memory budget', () => {
+    const x = torch.randn([1, 16, 12, 12]);
+    const before = torch.memory().cachedBytes;
+    const w = torch.randn([16, 16, 3, 3]);
+    torch.conv2d(x, w, null, { padding: 1 }).dispose();
+    const grown = torch.memory().cachedBytes - before;
+    // F(4x4, 3x3): 36 frequencies of a 16 x 16 matrix (plus the layout's padding)
+    expect(grown).toBeGreaterThanOrEqual(36 * 16 * 16 * 4);
+    // the Winograd cache is the only kernel cache counted there
+    expect(torch.memory().cachedBytes).toBe(_winogradCacheBytes());
+    // a budget the cache is already past: new weights are not cached (they run as im2col)
+    const budget = torch.memory().budget;
+    torch.setMemoryBudget(Math.max(1, _winogradCacheBytes()));
+    try {
+      const w2 = torch.randn([16, 16, 3, 3]);
+      const at = torch.memory().cachedBytes;
+      torch.conv2d(x, w2, null, { padding: 1 }).dispose();
+      expect(torch.memory().cachedBytes).toBe(at);
+    } finally {
+      torch.setMemoryBudget(budget);
+    }
+  });
 });
 
 describe('conv1d', () => {

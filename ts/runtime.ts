@@ -7,14 +7,15 @@ import { gpuTensorCount } from './backend/webgpu/storage.js';
 
 /**
  * Live memory: `{ tensors, bytes, gpuBytes }` (plus wasm residency details; `pooledBytes`: free
- * wasm blocks kept by ONNX sessions for their next run, not counted in `bytes`).
+ * wasm blocks kept by ONNX sessions for their next run, not counted in `bytes`; `cachedBytes`:
+ * Winograd-transformed conv weights, kept per weight tensor while it lives, at most `budget`).
  *
  * @example
  * ```ts
  * torch.memory().tensors; // live tensor count
  * ```
  */
-export function memory(): { tensors: number; bytes: number; gpuBytes: number; residentBytes: number; pooledBytes: number; budget: number } {
+export function memory(): { tensors: number; bytes: number; gpuBytes: number; residentBytes: number; pooledBytes: number; cachedBytes: number; budget: number } {
   const m = memoryStats();
   return { ...m, tensors: m.tensors + gpuTensorCount(), gpuBytes: counters.gpuBytes };
 }

@@ -33,6 +33,7 @@ import { kernels, requireKernels } from '../backend/wasm.js';
 import { parallelConvForward, parallelDepthwise, parallelIm2col, parallelWinograd } from '../backend/threads.js';
 import { record } from '../autograd/node.js';
 import { Tensor } from '../tensor/tensor.js';
+import { memoryBudget, trackCachedBytes } from '../tensor/storage.js';
 import { optArgs } from './args.js';
 import { add } from './pointwise.js';
 import { sum } from './reduce.js';
@@ -140,7 +141,9 @@ const winoCache = new WeakMap<Tensor, WinoWeights>();
 /** Every live entry; bytes they hold, and the most they may hold (auto policy: past it, new weights run im2col). */
 const winoEntries = new Set<WinoWeights>();
 let winoCached = 0;
-let winoCacheCap = 512 << 20;
+/** The cache's cap: the memory budget (torch.setMemoryBudget: 256 MiB, 48 MiB on Workers) unless a test set one. */
+let winoCapOverride: number | null = null;
+const winoCacheCap = (): number => winoCapOverride ?? memoryBudget();
 const winoFree: { register(o: object, held: WinoWeights, token: object): void; unregister(token: object): void } | null =
   typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<WinoWeights>((e) => dropWino(e)) : null;
 
@@ -150,6 +153,7 @@ function dropWino(e: WinoWeights, t?: Tensor): void {
   winoFree?.unregister(e);
   kernels.free(e.ptr);
   winoCached -= e.bytes;
+  trackCachedBytes(-e.bytes);
   if (t) winoCache.delete(t);
 }
 
@@ -173,13 +177,14 @@ export function _winogradCacheBytes(): number {
 }
 
 /**
- * @internal Sets the most bytes of transformed weights the cache may hold (default 512 MiB; resnet18
- * needs ~150); returns the old cap. Weights that would pass it run on im2col + GEMM (auto policy).
+ * @internal Sets the most bytes of transformed weights the cache may hold (null: the memory budget,
+ * the default; resnet18 needs ~150 MiB); returns the previous setting. Weights that would pass it
+ * run on im2col + GEMM (auto policy).
  */
-export function _setWinogradCacheCap(bytes: number): number {
+export function _setWinogradCacheCap(bytes: number | null): number | null {
   if (gpuArgs(_setWinogradCacheCap, arguments)) return viaGpu('_setWinogradCacheCap', _setWinogradCacheCap, arguments) as never;
-  const old = winoCacheCap;
-  winoCacheCap = bytes;
+  const old = winoCapOverride;
+  winoCapOverride = bytes;
   return old;
 }
 
@@ -232,8 +237,8 @@ function winoPays(w0: Tensor, v: number, g: ConvGeo): boolean {
   if (hit && hit.kind === v * 8 + g.sh && hit.version === w0._version && hit.baseVersion === (w0._base ? w0._base._version : 0)) return true;
   if (leaf) {
     const bytes = kernels.wino_weights_bytes(v, g.O, g.C * g.sh * g.sh);
-    if (winoCached - (hit ? hit.bytes : 0) + bytes > winoCacheCap) sweepWino();
-    if (winoCached - (hit ? hit.bytes : 0) + bytes > winoCacheCap) return false;
+    if (winoCached - (hit ? hit.bytes : 0) + bytes > winoCacheCap()) sweepWino();
+    if (winoCached - (hit ? hit.bytes : 0) + bytes > winoCacheCap()) return false;
   }
   if (leaf && !w0.requiresGrad) return true;
   return g.N * g.OH * g.OW >= 128;
@@ -276,6 +281,7 @@ function winoWeights(w0: Tensor, w: Tensor, v: number, s: number, g: ConvGeo): {
     winoCache.set(w0, e);
     winoEntries.add(e);
     winoCached += bytes;
+    trackCachedBytes(bytes);
     winoFree?.register(w0, e, e);
   }
   return { ptr, owned: false };

@@ -264,9 +264,25 @@ export function wasmAllocations(): number {
   return allocCount;
 }
 
+/**
+ * Bytes of kernel caches derived from tensors (Winograd-transformed conv weights): not tensors,
+ * bounded by the budget, reported by torch.memory() as cachedBytes.
+ */
+let cachedBytes = 0;
+
+/** @internal Adds (or with a negative delta removes) bytes of a kernel cache. */
+export function trackCachedBytes(delta: number): void {
+  cachedBytes += delta;
+}
+
+/** @internal The memory budget (bytes tensors may keep in wasm memory; kernel caches are bounded by it too). */
+export function memoryBudget(): number {
+  return budget;
+}
+
 /** Live-memory figures for torch.memory(). */
-export function memoryStats(): { tensors: number; bytes: number; residentBytes: number; pooledBytes: number; budget: number } {
-  return { tensors: liveTensors, bytes: totalBytes, residentBytes, pooledBytes, budget };
+export function memoryStats(): { tensors: number; bytes: number; residentBytes: number; pooledBytes: number; cachedBytes: number; budget: number } {
+  return { tensors: liveTensors, bytes: totalBytes, residentBytes, pooledBytes, cachedBytes, budget };
 }
 
 /** Sets the number of bytes tensors may keep in wasm memory before the least recently used move out. */
