@@ -24,7 +24,7 @@
  * the tensor) for leaf weights (ONNX constants, parameters), keyed on the tensor's and its base's
  * version counters so in-place updates (optimizer steps) redo the transform; non-leaf weights are
  * transformed per call. Weights that change (requiring grad) use Winograd only when the conv repays
- * the transform (winoPays); new weights that would take the cache past 512 MiB run im2col. Entries
+ * the transform (winoPays); new weights that would take the cache past the memory budget (torch.setMemoryBudget; torch.memory().cachedBytes) run im2col. Entries
  * of disposed weights are freed when the cache next grows (sweepWino), collected ones by the
  * registry. A write through a sibling view of a weight's base is not seen by the
  * cache (PyTorch-style shared version counters would be).
