@@ -11,7 +11,7 @@ import * as ort from 'onnxruntime-node';
 import * as torch from '../ts/index.js';
 import { kernels } from '../ts/backend/wasm.js';
 import { parallelPackedGemm, setGemmThreshold } from '../ts/backend/threads.js';
-import { ProtoWriter } from '../ts/io/onnx/protobuf.js';
+import { encodeModel, type Init, type ModelSpec } from './onnx-build.js';
 import '../ts/io/onnx/ops/gemm-packed.js';
 
 /** Deterministic pseudo-random values in [-1, 1). */
@@ -275,81 +275,6 @@ describe('sgemm with few rows (B panel outer)', () => {
 });
 
 // ---- models -------------------------------------------------------------------------------------
-
-type AttrV = number | number[] | { f: number } | string;
-interface NodeSpec { op: string; inputs: string[]; outputs: string[]; attrs?: Record<string, AttrV> }
-interface Init { name: string; dims: number[]; data: number[]; dtype?: 'int64' }
-interface ModelSpec { nodes: NodeSpec[]; inits: Init[]; inputs: [string, number[]][]; outputs: string[] }
-
-function encodeAttr(name: string, v: AttrV): ProtoWriter {
-  const w = new ProtoWriter();
-  w.string(1, name);
-  if (typeof v === 'number') {
-    w.int(3, v);
-    w.int(20, 2);
-  } else if (typeof v === 'string') {
-    w.string(4, v);
-    w.int(20, 3);
-  } else if (Array.isArray(v)) {
-    w.packedInts(8, v);
-    w.int(20, 7);
-  } else {
-    w.float(2, v.f);
-    w.int(20, 1);
-  }
-  return w;
-}
-
-function encodeModel(spec: ModelSpec): Uint8Array {
-  const g = new ProtoWriter();
-  spec.nodes.forEach((n, i) => {
-    const w = new ProtoWriter();
-    for (const x of n.inputs) w.string(1, x);
-    for (const x of n.outputs) w.string(2, x);
-    w.string(3, `${n.op}_${i}`);
-    w.string(4, n.op);
-    for (const [k, v] of Object.entries(n.attrs ?? {})) w.message(5, encodeAttr(k, v));
-    g.message(1, w);
-  });
-  g.string(2, 'g');
-  for (const t of spec.inits) {
-    const w = new ProtoWriter();
-    w.packedInts(1, t.dims);
-    w.int(2, t.dtype === 'int64' ? 7 : 1);
-    w.string(8, t.name);
-    w.bytes(9, t.dtype === 'int64' ? new Uint8Array(BigInt64Array.from(t.data.map((v) => BigInt(v))).buffer) : new Uint8Array(Float32Array.from(t.data).buffer));
-    g.message(5, w);
-  }
-  const vi = (name: string, dims: number[] | null): ProtoWriter => {
-    const w = new ProtoWriter();
-    w.string(1, name);
-    const tt = new ProtoWriter();
-    tt.int(1, 1);
-    if (dims) {
-      const sh = new ProtoWriter();
-      for (const d of dims) {
-        const dw = new ProtoWriter();
-        dw.int(1, d);
-        sh.message(1, dw);
-      }
-      tt.message(2, sh);
-    }
-    const tp = new ProtoWriter();
-    tp.message(1, tt);
-    w.message(2, tp);
-    return w;
-  };
-  for (const [name, dims] of spec.inputs) g.message(11, vi(name, dims));
-  for (const name of spec.outputs) g.message(12, vi(name, null));
-  const opset = new ProtoWriter();
-  opset.string(1, '');
-  opset.int(2, 17);
-  const m = new ProtoWriter();
-  m.int(1, 8);
-  m.message(7, g);
-  m.message(8, opset);
-  return m.finish();
-}
 
 function init(name: string, dims: number[], seed: number, scale = 0.5): Init {
   return { name, dims, data: values(dims.reduce((a, b) => a * b, 1), seed).map((v) => v * scale) };

@@ -18,7 +18,7 @@
  */
 import { kernels, requireKernels } from '../../../backend/wasm.js';
 import { parallelPackedGemm } from '../../../backend/threads.js';
-import { Tensor, shapeNumel } from '../../../tensor/tensor.js';
+import { Tensor, contiguousStrides, shapeNumel } from '../../../tensor/tensor.js';
 import type { AttributeProto, NodeProto } from '../model.js';
 
 declare module '../../../backend/wasm.js' {
@@ -116,16 +116,6 @@ export function packWeight(n: NodeProto, w: Tensor, xShape: number[] | undefined
     strings: [], tensors: [], graphs: [], tp: null, refAttrName: '',
   };
   return { weight, attribute };
-}
-
-function contiguousStrides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
 }
 
 // the GEMM scratch (edge tile + one packed panel), grown on demand and kept
